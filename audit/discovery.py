@@ -1,0 +1,232 @@
+"""Find the Python files to scan under the given paths.
+
+Respects ``.gitignore`` files at every level (and ``.git/info/exclude``), skips VCS
+folders, virtualenvs, ``node_modules`` and build outputs, applies ``--exclude`` globs and
+the size cap, and never follows a symlink out of the tree or into a loop. Everything it
+leaves out is reported with a reason so ``-v`` can show it.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Optional, Union
+
+import pathspec
+
+from audit.findings import FileError, Skipped
+
+PYTHON_SUFFIXES = (".py", ".pyw")
+# Folders that never hold the project's own source. VCS and cache folders are skipped
+# silently; the others are listed with -v so a surprising skip can be seen.
+QUIET_DIRS = frozenset(
+    {".git", ".hg", ".svn", ".bzr", "__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache"}
+)
+SKIPPED_DIRS = frozenset(
+    {"node_modules", ".tox", ".nox", ".eggs", "site-packages", "build", "dist", ".venv",
+     "venv", ".direnv"}
+)
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path  # as given or found on disk
+    rel: str  # POSIX path relative to the scan root: what findings show
+    size: int
+
+
+@dataclass(frozen=True)
+class DiscoveryOptions:
+    exclude: tuple[str, ...] = ()
+    gitignore: bool = True
+    max_file_size: int = 1_000_000
+
+
+Discovered = Union[SourceFile, Skipped, FileError]
+
+
+@dataclass(frozen=True)
+class _Ignore:
+    base: Path  # directory the patterns are relative to
+    spec: Any  # pathspec.GitIgnoreSpec
+
+    def verdict(self, path: Path, is_dir: bool) -> Optional[bool]:
+        rel = path.relative_to(self.base).as_posix() + ("/" if is_dir else "")
+        include: Optional[bool] = self.spec.check_file(rel).include
+        return include
+
+
+def display_root(path: Path) -> Path:
+    """Findings are relative to the working directory when the scan is inside it."""
+    cwd = Path.cwd().resolve()
+    resolved = path.resolve()
+    if resolved == cwd or cwd in resolved.parents:
+        return cwd
+    return resolved if resolved.is_dir() else resolved.parent
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _read_ignore_file(path: Path) -> Optional[Any]:
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    return pathspec.GitIgnoreSpec.from_lines(lines)
+
+
+def _is_virtualenv(path: Path) -> bool:
+    return (path / "pyvenv.cfg").is_file()
+
+
+def _size_text(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB" if size >= 100_000 else f"{size / 1000:.0f} KB"
+
+
+class _Walker:
+    def __init__(self, root: Path, options: DiscoveryOptions) -> None:
+        self.tree_root = root.resolve()
+        self.display = display_root(root)
+        self.options = options
+        self.exclude = pathspec.GitIgnoreSpec.from_lines(options.exclude)
+        self.visited: set[tuple[int, int]] = set()
+
+    def excluded(self, path: Path, is_dir: bool) -> bool:
+        """Globs match relative to the working directory or to the scanned folder."""
+        suffix = "/" if is_dir else ""
+        candidates = {_rel(path, self.display) + suffix, _rel(path, self.tree_root) + suffix}
+        return any(self.exclude.match_file(candidate) for candidate in candidates)
+
+    def ignored(self, path: Path, is_dir: bool, ignores: list[_Ignore]) -> bool:
+        for ignore in reversed(ignores):  # the deepest .gitignore has the last word
+            verdict = ignore.verdict(path, is_dir)
+            if verdict is not None:
+                return verdict
+        return False
+
+    def walk(self) -> Iterator[Discovered]:
+        ignores: list[_Ignore] = []
+        if self.options.gitignore:
+            for parent in (self.tree_root, *self.tree_root.parents):
+                info_exclude = parent / ".git" / "info" / "exclude"
+                if (parent / ".git").exists():
+                    spec = _read_ignore_file(info_exclude) if info_exclude.is_file() else None
+                    if spec is not None:
+                        ignores.append(_Ignore(parent, spec))
+                    break
+        yield from self._walk_dir(self.tree_root, ignores)
+
+    def _walk_dir(self, directory: Path, ignores: list[_Ignore]) -> Iterator[Discovered]:
+        try:
+            info = directory.stat()
+        except OSError as exc:
+            yield FileError(_rel(directory, self.display), f"cannot read directory: {exc.strerror}")
+            return
+        key = (info.st_dev, info.st_ino)
+        if key in self.visited:
+            yield Skipped(_rel(directory, self.display), "symlink loop")
+            return
+        self.visited.add(key)
+        if self.options.gitignore and (directory / ".gitignore").is_file():
+            spec = _read_ignore_file(directory / ".gitignore")
+            if spec is not None:
+                ignores = [*ignores, _Ignore(directory, spec)]
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        except OSError as exc:
+            yield FileError(_rel(directory, self.display), f"cannot read directory: {exc.strerror}")
+            return
+        for entry in entries:
+            yield from self._entry(Path(entry.path), entry, ignores)
+
+    def _entry(self, path: Path, entry: os.DirEntry[str], ignores: list[_Ignore]
+               ) -> Iterator[Discovered]:
+        try:
+            is_link = entry.is_symlink()
+            is_dir = entry.is_dir(follow_symlinks=True)
+            is_file = entry.is_file(follow_symlinks=True)
+        except OSError as exc:
+            yield FileError(_rel(path, self.display), f"cannot read: {exc.strerror}")
+            return
+        if is_dir and entry.name in QUIET_DIRS:
+            return
+        if not is_dir and not entry.name.endswith(PYTHON_SUFFIXES):
+            return
+        rel = _rel(path, self.display)
+        if is_dir and (entry.name in SKIPPED_DIRS or entry.name.endswith(".egg-info")):
+            yield Skipped(rel + "/", "tool, dependency or build folder")
+            return
+        if is_link:
+            target = path.resolve()
+            if target != self.tree_root and self.tree_root not in target.parents:
+                yield Skipped(rel, "symlink points outside the scanned tree")
+                return
+            if not (is_dir or is_file):
+                yield Skipped(rel, "broken symlink")
+                return
+        if self.options.gitignore and self.ignored(path, is_dir, ignores):
+            yield Skipped(rel + ("/" if is_dir else ""), "ignored by .gitignore")
+            return
+        if self.excluded(path, is_dir):
+            yield Skipped(rel + ("/" if is_dir else ""), "excluded by --exclude/config")
+            return
+        if is_dir:
+            if _is_virtualenv(path):
+                yield Skipped(rel + "/", "virtualenv")
+                return
+            yield from self._walk_dir(path, ignores)
+        elif is_file:
+            yield from self._file(path, rel, entry)
+
+    def _file(self, path: Path, rel: str, entry: Optional[os.DirEntry[str]] = None
+              ) -> Iterator[Discovered]:
+        try:
+            info = entry.stat() if entry is not None else path.stat()
+        except OSError as exc:
+            yield FileError(rel, f"cannot read: {exc.strerror}")
+            return
+        if not stat.S_ISREG(info.st_mode):
+            yield Skipped(rel, "not a regular file")
+        elif info.st_size > self.options.max_file_size:
+            yield Skipped(
+                rel,
+                f"larger than max-file-size ({_size_text(info.st_size)} > "
+                f"{_size_text(self.options.max_file_size)})",
+            )
+        else:
+            yield SourceFile(path, rel, info.st_size)
+
+
+def discover(paths: list[Path], options: DiscoveryOptions) -> Iterator[Discovered]:
+    """Every Python file under ``paths``, plus what was skipped and why.
+
+    A file named explicitly is scanned even when .gitignore or --exclude would skip it
+    (as ruff and flake8 do); it must still be Python and within the size cap.
+    """
+    seen: set[Path] = set()
+    for path in paths:
+        if path.is_dir():
+            for item in _Walker(path, options).walk():
+                if isinstance(item, SourceFile):
+                    real = item.path.resolve()
+                    if real in seen:
+                        continue
+                    seen.add(real)
+                yield item
+        else:
+            walker = _Walker(path.parent, options)
+            rel = _rel(path, walker.display)
+            if not path.name.endswith(PYTHON_SUFFIXES):
+                yield Skipped(rel, "not a Python file (only Python is scanned for now)")
+                continue
+            if path.resolve() not in seen:
+                seen.add(path.resolve())
+                yield from walker._file(path, rel)

@@ -1,0 +1,165 @@
+"""The values a scan produces: findings, inventory entries, per-file errors, the result.
+
+Everything here is a frozen dataclass so results can be hashed, compared, cached and
+serialised without surprises. ``to_dict`` gives the JSON contract documented in README.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+SEVERITIES = ("error", "warning", "info")
+SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
+CONFIDENCES = ("high", "medium", "low")
+CONFIDENCE_RANK = {"low": 1, "medium": 2, "high": 3}
+FIX_KINDS = ("safe", "unsafe", "manual", "none")
+ROLES = ("call", "definition", "url")
+
+# Bump when the JSON shape changes incompatibly; readers refuse versions they do not know.
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    severity: str
+    category: str
+    path: str  # POSIX, relative to the scan root
+    line: int  # 1-based
+    column: int  # 1-based
+    end_line: int
+    end_column: int
+    message: str
+    snippet: str  # the first source line of the match, as written
+    confidence: str
+    fix: str  # one of FIX_KINDS
+    matched: str = ""  # the matched code, whitespace-normalised; feeds the fingerprint
+    endpoint: Optional[str] = None
+    fingerprint: str = ""
+    status: str = "new"  # "new" or "baselined"
+
+    def to_dict(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data.pop("matched")
+        return data
+
+
+@dataclass(frozen=True)
+class InventoryEntry:
+    """A recognised use of a TikTok Shop endpoint, finding or not."""
+
+    endpoint: str
+    version: Optional[str]  # "202309", or None when the version is not static
+    role: str  # one of ROLES
+    path: str
+    line: int
+    column: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
+class FileError:
+    path: str
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
+class Skipped:
+    path: str
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    findings: tuple[Finding, ...] = ()
+    inventory: tuple[InventoryEntry, ...] = ()
+    errors: tuple[FileError, ...] = ()
+    skipped: tuple[Skipped, ...] = ()
+    files_scanned: int = 0
+    files_parsed: int = 0
+    suppressed: int = 0
+    hidden_low_confidence: int = 0
+    fixed: tuple[str, ...] = ()  # fingerprints in the baseline that no longer occur
+    roots: tuple[str, ...] = ()
+    markets: tuple[str, ...] = ("US",)
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    def counts(self) -> dict[str, int]:
+        by_severity = Counter(f.severity for f in self.findings)
+        return {severity: by_severity.get(severity, 0) for severity in SEVERITIES}
+
+    def summary(self) -> dict[str, Any]:
+        by_rule = Counter(f.rule for f in self.findings)
+        by_status = Counter(f.status for f in self.findings)
+        return {
+            "findings": len(self.findings),
+            "by_severity": self.counts(),
+            "by_rule": dict(sorted(by_rule.items())),
+            "new": by_status.get("new", 0),
+            "baselined": by_status.get("baselined", 0),
+            "fixed": len(self.fixed),
+            "suppressed": self.suppressed,
+            "hidden_low_confidence": self.hidden_low_confidence,
+            "files_scanned": self.files_scanned,
+            "files_parsed": self.files_parsed,
+            "files_skipped": len(self.skipped),
+            "files_failed": len(self.errors),
+        }
+
+    def to_dict(self, tool_version: str) -> dict[str, Any]:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "tool": {"name": "cancel-audit", "version": tool_version},
+            "roots": list(self.roots),
+            "markets": list(self.markets),
+            "findings": [f.to_dict() for f in self.findings],
+            "inventory": [i.to_dict() for i in self.inventory],
+            "errors": [e.to_dict() for e in self.errors],
+            "skipped": [s.to_dict() for s in self.skipped],
+            "fixed": list(self.fixed),
+            "summary": self.summary(),
+        }
+
+
+def normalise_code(code: str) -> str:
+    """Collapse whitespace so reformatting a line does not change its fingerprint."""
+    return " ".join(code.split())
+
+
+def fingerprint(rule: str, path: str, matched: str, occurrence: int) -> str:
+    """Stable identity of a finding: no line numbers, so edits elsewhere keep it."""
+    key = "\x1f".join((rule, path, normalise_code(matched), str(occurrence)))
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
+
+
+def with_fingerprints(findings: list[Finding]) -> list[Finding]:
+    """Number identical matches in source order and give each its fingerprint."""
+    seen: Counter[tuple[str, str, str]] = Counter()
+    out = []
+    for finding in sorted(findings, key=sort_key):
+        key = (finding.rule, finding.path, normalise_code(finding.matched))
+        occurrence = seen[key]
+        seen[key] += 1
+        out.append(
+            dataclasses.replace(
+                finding,
+                fingerprint=fingerprint(finding.rule, finding.path, finding.matched, occurrence),
+            )
+        )
+    return out
+
+
+def sort_key(finding: Finding) -> tuple[str, int, int, str]:
+    return (finding.path, finding.line, finding.column, finding.rule)

@@ -1,0 +1,318 @@
+"""The Python detector: one libcst pass over a module that yields findings and inventory.
+
+It reports what ``audit.python.matchers`` recognises and adds what only a walk over the
+tree can know: where a match sits (module constant, wrapper definition, function body),
+whether the enclosing function consults ``is_buyer_request_cancel`` (CA401), and which
+comments are suppressions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional, Union
+
+import libcst as cst
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+
+from audit.catalog import Catalog, Rule
+from audit.findings import Finding, InventoryEntry
+from audit.python.matchers import EndpointUse, call_use, is_error_code, mentions_error, path_use
+from audit.python.scope import ModuleScope, collect_scope
+from audit.python.strings import Evaluator
+from audit.suppressions import Suppression, parse_suppression
+
+_STRING_NODES = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)
+_CODE_NODES = (cst.Integer, cst.Name, cst.Attribute, cst.Subscript)
+_SHIP_ENDPOINTS = frozenset({"ship_package", "batch_ship_packages", "mark_package_shipped"})
+
+
+@dataclass(frozen=True)
+class FileContext:
+    """What the scanner knows about a file before parsing it."""
+
+    path: str  # relative POSIX path used in findings
+    markets: tuple[str, ...]
+    file_has_context: bool  # TikTok Shop markers in this file's bytes
+    project_has_context: bool  # ... or anywhere in the scanned project
+    project_constants: dict[str, Union[str, int]] = field(default_factory=dict)
+
+
+@dataclass
+class RawFinding:
+    """A match before suppression, baseline and fingerprinting."""
+
+    rule: Rule
+    node: cst.CSTNode
+    what: str
+    strong: bool
+    endpoint: Optional[str] = None
+
+
+@dataclass
+class _Frame:
+    name: str
+    is_wrapper: bool  # a def named like an SDK method: its callers are the call sites
+    class_name: Optional[str]
+    consults_flag: bool = False
+    ship_sites: list[RawFinding] = field(default_factory=list)
+
+
+@dataclass
+class DetectorOutput:
+    findings: list[Finding]
+    inventory: list[InventoryEntry]
+    suppressions: list[Suppression]
+
+
+class _Visitor(cst.CSTVisitor):
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self, catalog: Catalog, scope: ModuleScope, context: FileContext) -> None:
+        super().__init__()
+        self.catalog = catalog
+        self.scope = scope
+        self.context = context
+        self.module_evaluator = Evaluator(scope)
+        self.frames: list[_Frame] = [_Frame("<module>", False, None)]
+        self.class_stack: list[str] = []
+        self.raw: list[RawFinding] = []
+        self.inventory: list[tuple[EndpointUse, str, cst.CSTNode]] = []
+        self.suppressions: list[tuple[cst.Comment, Suppression]] = []
+        # Nodes whose text was already evaluated as part of a larger expression (or that
+        # must never count: docstrings, assignment targets, imports).
+        self._skip: set[int] = set()
+        self._claimed: Optional[cst.CSTNode] = None
+
+    # -- helpers --------------------------------------------------------------------------
+
+    @property
+    def evaluator(self) -> Evaluator:
+        class_name = self.class_stack[-1] if self.class_stack else None
+        if class_name is None:
+            return self.module_evaluator
+        return Evaluator(self.scope, class_name)
+
+    def _in_function(self) -> bool:
+        return len(self.frames) > 1
+
+    def _report(self, rule_id: str, node: cst.CSTNode, what: str, strong: bool,
+                endpoint: Optional[str] = None) -> None:
+        rule = self.catalog.rules.get(rule_id)
+        if rule is None:
+            return
+        self.raw.append(RawFinding(rule, node, what, strong, endpoint))
+
+    def _endpoint_use(self, use: EndpointUse, role: str, node: cst.CSTNode) -> None:
+        self.inventory.append((use, role, node))
+        rule = self.catalog.rule_for_endpoint(use.endpoint)
+        if rule is None:
+            return
+        if use.endpoint in _SHIP_ENDPOINTS:
+            frame = self.frames[-1]
+            if role != "definition" and self._in_function() and not frame.is_wrapper:
+                frame.ship_sites.append(RawFinding(rule, node, use.description, use.strong,
+                                                   use.endpoint))
+            return
+        self._report(rule.id, node, use.description, use.strong, use.endpoint)
+
+    # -- scopes ---------------------------------------------------------------------------
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.class_stack.append(node.name.value)
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self.class_stack.pop()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        name = node.name.value
+        method = self.catalog.method(name)
+        if method is not None:
+            use = EndpointUse(method.endpoint, None, method.strong, "method", node.name, name)
+            self.inventory.append((use, "definition", node.name))
+        class_name = self.class_stack[-1] if self.class_stack else None
+        self.frames.append(_Frame(name, method is not None, class_name))
+        self._skip_docstring(node.body)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        frame = self.frames.pop()
+        if frame.consults_flag:
+            return  # every ship call in here, nested ones included, is a decision
+        self.frames[-1].ship_sites.extend(frame.ship_sites)
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self._skip_docstring(node)
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        for site in self.frames[0].ship_sites:
+            self.raw.append(site)
+
+    def _skip_docstring(self, body: Union[cst.Module, cst.BaseSuite]) -> None:
+        statements = body.body
+        if statements and isinstance(statements[0], cst.SimpleStatementLine):
+            first = statements[0].body[0] if statements[0].body else None
+            if isinstance(first, cst.Expr) and isinstance(first.value, _STRING_NODES):
+                self._skip.add(id(first.value))
+
+    # -- what never counts ----------------------------------------------------------------
+
+    def visit_Import(self, node: cst.Import) -> bool:
+        return False
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        return False
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            self._skip.add(id(target.target))
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._skip.add(id(node.target))
+
+    def visit_Param(self, node: cst.Param) -> None:
+        self._skip.add(id(node.name))
+
+    def visit_Arg(self, node: cst.Arg) -> None:
+        if node.keyword is not None:
+            self._skip.add(id(node.keyword))
+        if isinstance(node.value, cst.Name) and node.value.value == self.catalog.cancel_flag:
+            self.frames[-1].consults_flag = True
+
+    def visit_Comment(self, node: cst.Comment) -> None:
+        suppression = parse_suppression(node.value)
+        if suppression is not None:
+            self.suppressions.append((node, suppression))
+
+    # -- matches --------------------------------------------------------------------------
+
+    def visit_Call(self, node: cst.Call) -> None:
+        use = call_use(node, self.evaluator, self.catalog)
+        if use is None:
+            return
+        if use.via == "url":
+            self._skip.add(id(use.evidence))
+        self._endpoint_use(use, "call", node)
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if not super().on_visit(node):
+            return False
+        if self._claimed is not None:
+            return True
+        if id(node) in self._skip:
+            self._claimed = node
+            return True
+        if isinstance(node, cst.Name) and node.value == self.catalog.cancel_flag:
+            self.frames[-1].consults_flag = True
+        if isinstance(node, (*_STRING_NODES, cst.BinaryOperation)):
+            self._string_expression(node)
+        elif isinstance(node, _CODE_NODES) and is_error_code(node, self.evaluator, self.catalog):
+            self._claimed = node
+            code_rule = self.catalog.code_rule()
+            self._report(code_rule.id, node, _short_code(node), strong=False)
+        return True
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        if original_node is self._claimed:
+            self._claimed = None
+        super().on_leave(original_node)
+
+    def _string_expression(self, node: cst.BaseExpression) -> None:
+        evaluator = self.evaluator
+        text = evaluator.string(node)
+        if text is None:
+            return
+        self._claimed = node  # inner parts are part of this text, not matches of their own
+        if self.catalog.cancel_flag in text:
+            self.frames[-1].consults_flag = True
+        if mentions_error(text, self.catalog):
+            self._report(self.catalog.code_rule().id, node, _short_code(node), strong=True)
+        use = path_use(node, evaluator, self.catalog)
+        if use is not None:
+            role = "url" if self._in_function() else "definition"
+            self._endpoint_use(use, role, node)
+
+
+def _short_code(node: cst.CSTNode) -> str:
+    code = cst.Module(body=[]).code_for_node(node)
+    code = " ".join(code.split())
+    return code if len(code) <= 60 else code[:57] + "..."
+
+
+def detect(
+    module: cst.Module, source_lines: list[str], catalog: Catalog, context: FileContext
+) -> DetectorOutput:
+    """Run the detector over a parsed module."""
+    scope = collect_scope(module)
+    scope.project_constants = context.project_constants
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    visitor = _Visitor(catalog, scope, context)
+    wrapper.visit(visitor)
+    positions = wrapper.resolve(PositionProvider)
+
+    findings = [
+        _to_finding(raw, positions[raw.node], source_lines, catalog, context)
+        for raw in visitor.raw
+        if _applies(raw.rule, context.markets)
+    ]
+    inventory = []
+    for use, role, node in visitor.inventory:
+        start = positions[node].start
+        inventory.append(
+            InventoryEntry(use.endpoint, use.version, role, context.path, start.line,
+                           start.column + 1)
+        )
+    suppressions = [
+        s.at(positions[comment].start.line, _comment_stands_alone(positions[comment], source_lines))
+        for comment, s in visitor.suppressions
+    ]
+    return DetectorOutput(findings, inventory, suppressions)
+
+
+def _applies(rule: Rule, markets: tuple[str, ...]) -> bool:
+    return not rule.us_only or "US" in markets
+
+
+def _confidence(strong: bool, context: FileContext) -> str:
+    """Weak evidence (a common method name, a relative path) needs TikTok Shop context."""
+    if strong or context.file_has_context:
+        return "high"
+    if context.project_has_context:
+        return "medium"
+    return "low"
+
+
+def _comment_stands_alone(position: CodeRange, lines: list[str]) -> bool:
+    line = lines[position.start.line - 1] if position.start.line <= len(lines) else ""
+    return line[: position.start.column].strip() == ""
+
+
+def _to_finding(
+    raw: RawFinding,
+    position: CodeRange,
+    lines: list[str],
+    catalog: Catalog,
+    context: FileContext,
+) -> Finding:
+    start, end = position.start, position.end
+    rule = raw.rule
+    message = rule.message.format(what=raw.what)
+    if rule.us_only and any(m != "US" for m in context.markets):
+        others = ", ".join(m for m in context.markets if m != "US")
+        message += f" Markets {others} still use the old behaviour: keep a path for them."
+    snippet = lines[start.line - 1].rstrip("\r\n") if start.line <= len(lines) else ""
+    matched = cst.Module(body=[]).code_for_node(raw.node)
+    return Finding(
+        rule=rule.id,
+        severity=rule.severity,
+        category=rule.category,
+        path=context.path,
+        line=start.line,
+        column=start.column + 1,
+        end_line=end.line,
+        end_column=end.column + 1,
+        message=message,
+        snippet=snippet,
+        confidence=_confidence(raw.strong, context),
+        fix=rule.fix.kind_for(context.markets),
+        matched=matched,
+        endpoint=raw.endpoint,
+    )

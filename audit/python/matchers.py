@@ -1,0 +1,108 @@
+"""What counts as a use of a TikTok Shop endpoint or of error 21011007 in Python code.
+
+These matchers are the one definition of a match. The detector reports what they find;
+the codemods rewrite exactly what they find. Both pass in the module's ``Evaluator`` so
+constants, route tables and URL builders resolve the same way everywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+import libcst as cst
+
+from audit.catalog import HOLE, Catalog
+from audit.python.strings import Evaluator
+
+
+@dataclass(frozen=True)
+class EndpointUse:
+    endpoint: str
+    version: Optional[str]  # the 20YYMM segment when it is static
+    strong: bool  # the evidence alone identifies TikTok Shop
+    via: str  # "method": an SDK-style method call; "url": a path argument; "segments"
+    evidence: cst.CSTNode  # the argument or callee that carries the evidence
+    description: str  # for messages: "client.reject_cancellation()" or the path
+
+
+def callee_name(call: cst.Call, evaluator: Evaluator) -> Optional[str]:
+    """The called function's name, with ``import ... as alias`` undone."""
+    func = call.func
+    if isinstance(func, cst.Attribute):
+        return func.attr.value
+    if isinstance(func, cst.Name):
+        return evaluator.scope.import_aliases.get(func.value, func.value).rsplit(".", 1)[-1]
+    return None
+
+
+def method_use(call: cst.Call, evaluator: Evaluator, catalog: Catalog) -> Optional[EndpointUse]:
+    """``client.reject_cancellation(...)``, ``rejectCancellation(...)``, ``rc(...)``."""
+    name = callee_name(call, evaluator)
+    if name is None:
+        return None
+    match = catalog.method(name)
+    if match is None:
+        return None
+    return EndpointUse(match.endpoint, None, match.strong, "method", call.func, f"{name}()")
+
+
+def path_use(
+    node: cst.BaseExpression, evaluator: Evaluator, catalog: Catalog
+) -> Optional[EndpointUse]:
+    """A string-valued expression that holds an endpoint path."""
+    text = evaluator.string(node)
+    if text is None:
+        return None
+    match = catalog.match_path(text)
+    if match is None:
+        return None
+    return EndpointUse(match.endpoint, match.version, match.strong, "url", node, display(text))
+
+
+def call_use(call: cst.Call, evaluator: Evaluator, catalog: Catalog) -> Optional[EndpointUse]:
+    """A call that talks to an endpoint: by SDK method name, by a path argument, or by
+    path segments passed as separate arguments (``call("cancellations", cid, "reject")``).
+    """
+    use = method_use(call, evaluator, catalog)
+    if use is not None:
+        return use
+    for arg in call.args:
+        use = path_use(arg.value, evaluator, catalog)
+        if use is not None:
+            return use
+    strings = [evaluator.string(arg.value) for arg in call.args if arg.keyword is None]
+    if sum(s is not None and s != HOLE for s in strings) >= 2:
+        joined = "/".join(HOLE if s is None else s.strip("/") for s in strings)
+        match = catalog.match_path(joined)
+        if match is not None:
+            return EndpointUse(
+                match.endpoint, match.version, match.strong, "segments", call, display(joined)
+            )
+    return None
+
+
+def is_error_code(node: cst.BaseExpression, evaluator: Evaluator, catalog: Catalog) -> bool:
+    """21011007 as an int, ``21_011_007``, ``"21011007"``, or a constant bound to one."""
+    if isinstance(node, (cst.Integer, cst.Name, cst.Attribute, cst.Subscript)):
+        value = evaluator.integer(node)
+        if value is not None:
+            return value in catalog.codes
+    if isinstance(node, (cst.SimpleString, cst.Name, cst.Attribute)):
+        text = evaluator.string(node)
+        if text is not None:
+            return text.strip() in {str(code) for code in catalog.codes}
+    return False
+
+
+def mentions_error(text: str, catalog: Catalog) -> bool:
+    """A string that carries the code or the error message ("... after-sale request")."""
+    lowered = text.lower()
+    if any(message.lower() in lowered for message in catalog.messages):
+        return True
+    return any(str(code) in text for code in catalog.codes)
+
+
+def display(text: str) -> str:
+    """A path for messages: unknown parts shown as ``{}``."""
+    return text.replace(HOLE, "{}")

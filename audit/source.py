@@ -1,0 +1,57 @@
+"""Reading source files: bytes from disk, then text in the file's own encoding."""
+
+from __future__ import annotations
+
+import codecs
+import io
+import tokenize
+from dataclasses import dataclass
+from pathlib import Path
+
+_BINARY_PROBE = 8192
+
+
+class SourceError(Exception):
+    """A file that cannot be read or decoded, worded for the user."""
+
+
+@dataclass(frozen=True)
+class DecodedSource:
+    text: str
+    encoding: str  # as declared or detected, e.g. "utf-8", "utf-8-sig", "latin-1"
+
+
+def read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise SourceError(f"cannot read: {exc.strerror or exc}") from exc
+
+
+def looks_binary(data: bytes) -> bool:
+    """Text files never contain NUL bytes; compiled and image files almost always do."""
+    return b"\x00" in data[:_BINARY_PROBE]
+
+
+def decode(data: bytes) -> DecodedSource:
+    """Decode as Python does: a BOM or a PEP 263 coding cookie, else UTF-8."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as exc:
+        if "unknown encoding" in str(exc.msg):
+            raise SourceError(f"cannot decode: {exc.msg}") from exc
+        encoding = "utf-8"  # undecodable first lines: let the decode below say where
+    try:
+        codecs.lookup(encoding)
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        hint = (
+            "declare the encoding with a PEP 263 coding cookie or save the file as UTF-8"
+            if encoding in ("utf-8", "utf-8-sig")
+            else "the file does not match its coding cookie"
+        )
+        raise SourceError(
+            f"cannot decode as {encoding}: byte 0x{data[exc.start]:02x} on line {line}; {hint}"
+        ) from exc
+    return DecodedSource(text, encoding)

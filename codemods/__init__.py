@@ -1,0 +1,1 @@
+"""libcst codemods that rewrite cancel-audit findings."""

@@ -1,0 +1,1 @@
+"""Readiness reports rendered from scan results."""
