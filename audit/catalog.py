@@ -297,5 +297,5 @@ def load_catalog() -> Catalog:
         messages=tuple(errors["messages"]),
         context_markers=tuple(raw["context_markers"]),
         cancel_flag=raw["cancel_flag"],
-        extra_prefilter=tuple(errors["prefilter"]) + (raw["cancel_flag"],),
+        extra_prefilter=(*errors["prefilter"], raw["cancel_flag"]),
     )

@@ -20,8 +20,19 @@ CONFIG_FILES = (".cancel-audit.yaml", ".cancel-audit.yml")
 FAIL_ON_CHOICES = ("error", "warning", "info", "never")
 DEFAULT_MAX_FILE_SIZE = 1_000_000
 _SIZE = re.compile(r"^\s*(\d+)\s*([kmg]?i?b?)?\s*$", re.IGNORECASE)
-_SIZE_UNITS = {"": 1, "b": 1, "k": 1000, "kb": 1000, "kib": 1024, "m": 1000**2, "mb": 1000**2,
-               "mib": 1024**2, "g": 1000**3, "gb": 1000**3, "gib": 1024**3}
+_SIZE_UNITS = {
+    "": 1,
+    "b": 1,
+    "k": 1000,
+    "kb": 1000,
+    "kib": 1024,
+    "m": 1000**2,
+    "mb": 1000**2,
+    "mib": 1024**2,
+    "g": 1000**3,
+    "gb": 1000**3,
+    "gib": 1024**3,
+}
 
 
 class ConfigError(Exception):
@@ -105,7 +116,9 @@ def _read_raw(path: Path) -> dict[str, Any]:
     except yaml.YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
         line = f" (line {where.line + 1})" if where is not None else ""
-        raise ConfigError(f"{path} is not valid YAML{line}: {getattr(exc, 'problem', exc)}") from exc
+        raise ConfigError(
+            f"{path} is not valid YAML{line}: {getattr(exc, 'problem', exc)}"
+        ) from exc
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -138,7 +151,7 @@ def parse_size(value: Any, where: str = "config") -> int:
     return int(match.group(1)) * _SIZE_UNITS[(match.group(2) or "").lower()]
 
 
-def _rule_ids(value: Any, key: str, catalog: Catalog, where: str) -> frozenset[str]:
+def parse_rule_ids(value: Any, key: str, catalog: Catalog, where: str) -> frozenset[str]:
     ids = _string_list(value, key, where)
     for rule_id in ids:
         if rule_id.upper() not in catalog.rules:
@@ -152,7 +165,7 @@ def _parse_rules(value: Any, catalog: Catalog, where: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, item in value.items():
         if key in ("select", "ignore"):
-            out[key] = _rule_ids(item, key, catalog, where)
+            out[key] = parse_rule_ids(item, key, catalog, where)
         elif key == "severity":
             if not isinstance(item, dict):
                 raise ConfigError(f"{where}: 'rules.severity' must map rule ids to severities")
@@ -167,8 +180,9 @@ def _parse_rules(value: Any, catalog: Catalog, where: str) -> dict[str, Any]:
                 severities[str(rule_id).upper()] = severity
             out["severity"] = severities
         else:
-            raise _unknown("key", f"rules.{key}", ["rules.select", "rules.ignore",
-                                                   "rules.severity"], where)
+            raise _unknown(
+                "key", f"rules.{key}", ["rules.select", "rules.ignore", "rules.severity"], where
+            )
     return out
 
 
@@ -225,7 +239,7 @@ def _choice(value: Any, key: str, choices: tuple[str, ...], where: str) -> str:
     return str(value)
 
 
-def _markets(value: Any, where: str) -> tuple[str, ...]:
+def parse_markets(value: Any, where: str) -> tuple[str, ...]:
     markets = _string_list(value, "markets", where)
     normalised = []
     for market in markets:
@@ -245,7 +259,7 @@ def _boolean(value: Any, key: str, where: str) -> bool:
 
 
 _KEYS: dict[str, Callable[[Any, Catalog, str], dict[str, Any]]] = {
-    "markets": lambda v, c, w: {"markets": _markets(v, w)},
+    "markets": lambda v, c, w: {"markets": parse_markets(v, w)},
     "exclude": lambda v, c, w: {"exclude": tuple(_string_list(v, "exclude", w))},
     "max-file-size": lambda v, c, w: {"max_file_size": parse_size(v, w)},
     "rules": _parse_rules,

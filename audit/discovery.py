@@ -26,8 +26,18 @@ QUIET_DIRS = frozenset(
     {".git", ".hg", ".svn", ".bzr", "__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache"}
 )
 SKIPPED_DIRS = frozenset(
-    {"node_modules", ".tox", ".nox", ".eggs", "site-packages", "build", "dist", ".venv",
-     "venv", ".direnv"}
+    {
+        "node_modules",
+        ".tox",
+        ".nox",
+        ".eggs",
+        "site-packages",
+        "build",
+        "dist",
+        ".venv",
+        "venv",
+        ".direnv",
+    }
 )
 
 
@@ -147,8 +157,9 @@ class _Walker:
         for entry in entries:
             yield from self._entry(Path(entry.path), entry, ignores)
 
-    def _entry(self, path: Path, entry: os.DirEntry[str], ignores: list[_Ignore]
-               ) -> Iterator[Discovered]:
+    def _entry(
+        self, path: Path, entry: os.DirEntry[str], ignores: list[_Ignore]
+    ) -> Iterator[Discovered]:
         try:
             is_link = entry.is_symlink()
             is_dir = entry.is_dir(follow_symlinks=True)
@@ -186,8 +197,9 @@ class _Walker:
         elif is_file:
             yield from self._file(path, rel, entry)
 
-    def _file(self, path: Path, rel: str, entry: Optional[os.DirEntry[str]] = None
-              ) -> Iterator[Discovered]:
+    def _file(
+        self, path: Path, rel: str, entry: Optional[os.DirEntry[str]] = None
+    ) -> Iterator[Discovered]:
         try:
             info = entry.stat() if entry is not None else path.stat()
         except OSError as exc:

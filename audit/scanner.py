@@ -60,7 +60,7 @@ class _FileOutcome:
 @dataclass(frozen=True)
 class ScanOptions:
     paths: tuple[Path, ...]
-    config: Config = Config()
+    config: Config = field(default_factory=Config)
     changed_files: Optional[frozenset[Path]] = None  # limit to these (resolved) files
 
 
@@ -118,9 +118,7 @@ def scan(options: ScanOptions, progress: Optional[ProgressCallback] = None) -> S
     def parse_all() -> list[_FileOutcome]:
         outcomes = []
         for done, candidate in enumerate(candidates, 1):
-            outcomes.append(
-                _scan_file(candidate, catalog, config, project_has_context, constants)
-            )
+            outcomes.append(_scan_file(candidate, catalog, config, project_has_context, constants))
             if progress is not None:
                 progress(done, len(candidates))
         return outcomes

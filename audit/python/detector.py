@@ -95,8 +95,14 @@ class _Visitor(cst.CSTVisitor):
     def _in_function(self) -> bool:
         return len(self.frames) > 1
 
-    def _report(self, rule_id: str, node: cst.CSTNode, what: str, strong: bool,
-                endpoint: Optional[str] = None) -> None:
+    def _report(
+        self,
+        rule_id: str,
+        node: cst.CSTNode,
+        what: str,
+        strong: bool,
+        endpoint: Optional[str] = None,
+    ) -> None:
         rule = self.catalog.rules.get(rule_id)
         if rule is None:
             return
@@ -110,8 +116,9 @@ class _Visitor(cst.CSTVisitor):
         if use.endpoint in _SHIP_ENDPOINTS:
             frame = self.frames[-1]
             if role != "definition" and self._in_function() and not frame.is_wrapper:
-                frame.ship_sites.append(RawFinding(rule, node, use.description, use.strong,
-                                                   use.endpoint))
+                frame.ship_sites.append(
+                    RawFinding(rule, node, use.description, use.strong, use.endpoint)
+                )
             return
         self._report(rule.id, node, use.description, use.strong, use.endpoint)
 
@@ -257,8 +264,9 @@ def detect(
     for use, role, node in visitor.inventory:
         start = positions[node].start
         inventory.append(
-            InventoryEntry(use.endpoint, use.version, role, context.path, start.line,
-                           start.column + 1)
+            InventoryEntry(
+                use.endpoint, use.version, role, context.path, start.line, start.column + 1
+            )
         )
     suppressions = [
         s.at(positions[comment].start.line, _comment_stands_alone(positions[comment], source_lines))

@@ -7,8 +7,9 @@ the detector see that ``exc.code == AFTER_SALE`` compares against 21011007, or t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Optional, Sequence, Union
+from typing import Optional, Union
 
 import libcst as cst
 

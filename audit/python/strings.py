@@ -11,6 +11,7 @@ Nothing is executed.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Optional, Union
 
 import libcst as cst
@@ -82,9 +83,9 @@ class Evaluator:
             return self._piece(node.left, depth) + self._piece(node.right, depth)
         if isinstance(node, cst.FormattedString):
             return "".join(
-                part.value
-                if isinstance(part, cst.FormattedStringText)
-                else self._piece(part.expression, depth)
+                self._piece(part.expression, depth)
+                if isinstance(part, cst.FormattedStringExpression)
+                else getattr(part, "value", "")
                 for part in node.parts
             )
         if isinstance(node, cst.BinaryOperation):
@@ -160,11 +161,12 @@ class Evaluator:
         if name in _JOIN_FUNCTIONS and len(node.args) >= 2:
             pieces = [self._piece(arg.value, depth) for arg in node.args if not arg.keyword]
             if any(piece != HOLE for piece in pieces):
-                return "/".join(piece.strip("/") if i else piece.rstrip("/")
-                                for i, piece in enumerate(pieces))
+                return "/".join(
+                    piece.strip("/") if i else piece.rstrip("/") for i, piece in enumerate(pieces)
+                )
         return None
 
-    def _format(self, template: str, args: tuple[cst.Arg, ...], depth: int) -> str:
+    def _format(self, template: str, args: Sequence[cst.Arg], depth: int) -> str:
         positional = [self._piece(a.value, depth) for a in args if a.keyword is None and not a.star]
         named = {
             a.keyword.value: self._piece(a.value, depth) for a in args if a.keyword is not None

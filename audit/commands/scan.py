@@ -1,0 +1,225 @@
+"""``cancel-audit scan PATH...``: find what blocks the Reject Cancellation retirement."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from pathlib import Path
+from typing import Any, Optional
+
+import click
+
+from audit import __version__
+from audit.atomic import write_text_atomic
+from audit.catalog import load_catalog
+from audit.cli import EPILOG, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
+from audit.config import (
+    FAIL_ON_CHOICES,
+    Config,
+    ConfigError,
+    apply_to_catalog,
+    find_config_file,
+    load_config,
+    parse_markets,
+    parse_rule_ids,
+    parse_size,
+)
+from audit.findings import CONFIDENCES, SEVERITY_RANK, ScanResult
+from audit.output import FORMATS, RenderContext, renderer
+from audit.scanner import ScanOptions
+from audit.scanner import scan as run_scan
+
+
+def resolve_config(paths: tuple[Path, ...], config_file: Optional[Path]) -> Config:
+    """The explicit config file, or the one nearest to the first path, or the defaults."""
+    source = config_file or find_config_file(paths[0].resolve())
+    return load_config(source, load_catalog())
+
+
+def exit_status(result: ScanResult, fail_on: str, ignore_errors: bool) -> int:
+    """1 when a new finding reaches ``fail_on`` or a file failed; else 0."""
+    if result.errors and not ignore_errors:
+        return EXIT_FINDINGS
+    if fail_on == "never":
+        return EXIT_OK
+    threshold = SEVERITY_RANK[fail_on]
+    for finding in result.findings:
+        if finding.status == "new" and SEVERITY_RANK[finding.severity] >= threshold:
+            return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def emit(text: str, output: Optional[Path]) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_text_atomic(output, text)
+
+
+def _parse_outputs(values: tuple[str, ...]) -> list[tuple[str, Path]]:
+    outputs = []
+    for value in values:
+        name, sep, path = value.partition(":")
+        if not sep or not path or name not in FORMATS:
+            raise click.BadParameter(
+                f"'{value}' is not FORMAT:PATH with FORMAT one of {', '.join(sorted(FORMATS))}",
+                param_hint="--output",
+            )
+        outputs.append((name, Path(path)))
+    return outputs
+
+
+def _progress(done: int, total: int) -> None:
+    click.echo(f"\rparsing {done}/{total} candidate files", err=True, nl=done == total)
+
+
+@click.command(epilog=EPILOG)
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(sorted(FORMATS)),
+    default="text",
+    show_default=True,
+    help="Output format for stdout (or -o).",
+)
+@click.option(
+    "-o",
+    "--output-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the main output to this file instead of stdout.",
+)
+@click.option(
+    "--output",
+    "extra_outputs",
+    multiple=True,
+    metavar="FORMAT:PATH",
+    help="Also write FORMAT to PATH (repeatable), e.g. json:scan.json.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(FAIL_ON_CHOICES),
+    default=None,
+    help="Lowest severity that makes the exit status 1 [default: error].",
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Config file (default: nearest .cancel-audit.yaml or pyproject.toml [tool.cancel-audit]).",
+)
+@click.option(
+    "--exclude",
+    multiple=True,
+    metavar="GLOB",
+    help="Skip paths matching this gitignore-style glob (repeatable).",
+)
+@click.option("--no-gitignore", is_flag=True, help="Scan files that .gitignore excludes.")
+@click.option("--max-file-size", metavar="SIZE", help="Skip larger files (default 1MB).")
+@click.option("--markets", metavar="US,UK,...", help="Markets the integration serves.")
+@click.option("--select", metavar="IDS", help="Only these rules, comma-separated.")
+@click.option("--ignore", "ignore_rules", metavar="IDS", help="Skip these rules.")
+@click.option(
+    "--min-confidence",
+    type=click.Choice(CONFIDENCES),
+    default=None,
+    help="Hide findings below this confidence [default: medium].",
+)
+@click.option(
+    "--ignore-errors",
+    is_flag=True,
+    help="Do not let files that fail to parse or decode set exit status 1.",
+)
+@click.pass_context
+def scan(
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    output_format: str,
+    output_file: Optional[Path],
+    extra_outputs: tuple[str, ...],
+    fail_on: Optional[str],
+    config_file: Optional[Path],
+    exclude: tuple[str, ...],
+    no_gitignore: bool,
+    max_file_size: Optional[str],
+    markets: Optional[str],
+    select: Optional[str],
+    ignore_rules: Optional[str],
+    min_confidence: Optional[str],
+    ignore_errors: bool,
+) -> None:
+    """Scan Python files under PATHS (default: .) for Reject Cancellation use,
+    21011007 handling, legacy API calls and shipping that now rejects cancel requests.
+
+    Only Python files are scanned for now; other files are not read.
+    """
+    options: dict[str, Any] = ctx.obj or {}
+    paths = paths or (Path("."),)
+    outputs = _parse_outputs(extra_outputs)
+    try:
+        config = _config_from_options(
+            paths,
+            config_file,
+            exclude,
+            no_gitignore,
+            max_file_size,
+            markets,
+            select,
+            ignore_rules,
+            min_confidence,
+            fail_on,
+        )
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from exc
+
+    show_progress = sys.stderr.isatty() and not options.get("quiet")
+    try:
+        result = run_scan(ScanOptions(paths, config), _progress if show_progress else None)
+    except Exception as exc:  # an internal error: say so plainly, exit 2
+        click.echo(f"cancel-audit: internal error: {type(exc).__name__}: {exc}", err=True)
+        ctx.exit(EXIT_ERROR)
+
+    catalog = apply_to_catalog(config, load_catalog())
+    context = RenderContext(
+        tool_version=__version__,
+        catalog=catalog,
+        color=bool(options.get("color")) and output_file is None,
+        verbose=bool(options.get("verbose")),
+        quiet=bool(options.get("quiet")),
+    )
+    emit(renderer(output_format)(result, context), output_file)
+    plain = dataclasses.replace(context, color=False)
+    for name, path in outputs:
+        write_text_atomic(path, renderer(name)(result, plain))
+    ctx.exit(exit_status(result, config.fail_on, ignore_errors))
+
+
+def _config_from_options(
+    paths: tuple[Path, ...],
+    config_file: Optional[Path],
+    exclude: tuple[str, ...],
+    no_gitignore: bool,
+    max_file_size: Optional[str],
+    markets: Optional[str],
+    select: Optional[str],
+    ignore_rules: Optional[str],
+    min_confidence: Optional[str],
+    fail_on: Optional[str],
+) -> Config:
+    catalog = load_catalog()
+    base = resolve_config(paths, config_file)
+    overrides: dict[str, Any] = {
+        "min_confidence": min_confidence,
+        "fail_on": fail_on,
+        "exclude": base.exclude + exclude if exclude else None,
+        "gitignore": False if no_gitignore else None,
+        "max_file_size": parse_size(max_file_size, "--max-file-size") if max_file_size else None,
+        "markets": parse_markets(markets.split(","), "--markets") if markets else None,
+        "select": parse_rule_ids(select.split(","), "select", catalog, "--select")
+        if select
+        else None,
+        "ignore": parse_rule_ids(ignore_rules.split(","), "ignore", catalog, "--ignore")
+        if ignore_rules
+        else None,
+    }
+    return dataclasses.replace(base, **{k: v for k, v in overrides.items() if v is not None})

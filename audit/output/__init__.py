@@ -1,0 +1,37 @@
+"""Output formats for scan results, looked up by name and imported only when used."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import Callable, Protocol
+
+from audit.catalog import Catalog
+from audit.findings import ScanResult
+
+
+@dataclass(frozen=True)
+class RenderContext:
+    tool_version: str
+    catalog: Catalog
+    color: bool = False
+    verbose: bool = False
+    quiet: bool = False
+
+
+class Renderer(Protocol):
+    def __call__(self, result: ScanResult, context: RenderContext) -> str: ...
+
+
+# name -> "module:function". A format's module is imported only when it is asked for.
+FORMATS: dict[str, str] = {
+    "text": "audit.output.text:render",
+    "json": "audit.output.json_format:render",
+}
+
+
+def renderer(name: str) -> Callable[[ScanResult, RenderContext], str]:
+    module_name, function = FORMATS[name].split(":")
+    module = importlib.import_module(module_name)
+    render: Callable[[ScanResult, RenderContext], str] = getattr(module, function)
+    return render
