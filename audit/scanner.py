@@ -169,9 +169,10 @@ def _read_phase(
         if looks_binary(data):
             skipped.append(Skipped(file.rel, "binary file"))
             continue
+        # Any module may define API_VERSION or an error-code constant that others import.
+        constants.update(prefilter.project_constants(data))
         if prefilter.is_candidate(data):
             candidates.append(_Candidate(file, data, prefilter.has_context(data)))
-            constants.update(prefilter.project_constants(data))
         else:
             others.append(file)
     return candidates, constants, others

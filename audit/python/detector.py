@@ -46,6 +46,8 @@ class RawFinding:
     what: str
     strong: bool
     endpoint: Optional[str] = None
+    # An 8-digit error code is rare enough to show without context, but not certain.
+    floor: str = "low"
 
 
 @dataclass
@@ -102,11 +104,12 @@ class _Visitor(cst.CSTVisitor):
         what: str,
         strong: bool,
         endpoint: Optional[str] = None,
+        floor: str = "low",
     ) -> None:
         rule = self.catalog.rules.get(rule_id)
         if rule is None:
             return
-        self.raw.append(RawFinding(rule, node, what, strong, endpoint))
+        self.raw.append(RawFinding(rule, node, what, strong, endpoint, floor))
 
     def _endpoint_use(self, use: EndpointUse, role: str, node: cst.CSTNode) -> None:
         self.inventory.append((use, role, node))
@@ -181,8 +184,8 @@ class _Visitor(cst.CSTVisitor):
     def visit_Arg(self, node: cst.Arg) -> None:
         if node.keyword is not None:
             self._skip.add(id(node.keyword))
-        if isinstance(node.value, cst.Name) and node.value.value == self.catalog.cancel_flag:
-            self.frames[-1].consults_flag = True
+            if node.keyword.value == self.catalog.cancel_flag:  # get_order_list(is_buyer_...=)
+                self.frames[-1].consults_flag = True
 
     def visit_Comment(self, node: cst.Comment) -> None:
         suppression = parse_suppression(node.value)
@@ -192,6 +195,8 @@ class _Visitor(cst.CSTVisitor):
     # -- matches --------------------------------------------------------------------------
 
     def visit_Call(self, node: cst.Call) -> None:
+        if self._claimed is not None:
+            return  # part of an expression that already matched, e.g. urljoin(...) in post(...)
         use = call_use(node, self.evaluator, self.catalog)
         if use is None:
             return
@@ -200,13 +205,14 @@ class _Visitor(cst.CSTVisitor):
         self._endpoint_use(use, "call", node)
 
     def on_visit(self, node: cst.CSTNode) -> bool:
-        if not super().on_visit(node):
-            return False
-        if self._claimed is not None:
-            return True
-        if id(node) in self._skip:
+        # Claim before the visit_* methods run, so visit_Call sees what is already matched.
+        if self._claimed is None and id(node) in self._skip:
             self._claimed = node
-            return True
+        if self._claimed is None:
+            self._match_expression(node)
+        return super().on_visit(node)
+
+    def _match_expression(self, node: cst.CSTNode) -> None:
         if isinstance(node, cst.Name) and node.value == self.catalog.cancel_flag:
             self.frames[-1].consults_flag = True
         if isinstance(node, (*_STRING_NODES, cst.BinaryOperation)):
@@ -214,8 +220,7 @@ class _Visitor(cst.CSTVisitor):
         elif isinstance(node, _CODE_NODES) and is_error_code(node, self.evaluator, self.catalog):
             self._claimed = node
             code_rule = self.catalog.code_rule()
-            self._report(code_rule.id, node, _short_code(node), strong=False)
-        return True
+            self._report(code_rule.id, node, _short_code(node), strong=False, floor="medium")
 
     def on_leave(self, original_node: cst.CSTNode) -> None:
         if original_node is self._claimed:
@@ -279,11 +284,11 @@ def _applies(rule: Rule, markets: tuple[str, ...]) -> bool:
     return not rule.us_only or "US" in markets
 
 
-def _confidence(strong: bool, context: FileContext) -> str:
+def _confidence(raw: RawFinding, context: FileContext) -> str:
     """Weak evidence (a common method name, a relative path) needs TikTok Shop context."""
-    if strong or context.file_has_context:
+    if raw.strong or context.file_has_context:
         return "high"
-    if context.project_has_context:
+    if context.project_has_context or raw.floor == "medium":
         return "medium"
     return "low"
 
@@ -319,7 +324,7 @@ def _to_finding(
         end_column=end.column + 1,
         message=message,
         snippet=snippet,
-        confidence=_confidence(raw.strong, context),
+        confidence=_confidence(raw, context),
         fix=rule.fix.kind_for(context.markets),
         matched=matched,
         endpoint=raw.endpoint,
