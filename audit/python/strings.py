@@ -28,9 +28,16 @@ _MAX_DEPTH = 32
 class Evaluator:
     """Evaluates expressions of one module; ``class_name`` resolves ``self.X``."""
 
-    def __init__(self, scope: ModuleScope, class_name: Optional[str] = None) -> None:
+    def __init__(
+        self,
+        scope: ModuleScope,
+        class_name: Optional[str] = None,
+        local_bindings: Optional[dict[str, cst.BaseExpression]] = None,
+    ) -> None:
         self.scope = scope
         self.class_name = class_name
+        # names bound once in the enclosing function: ``path = f"..."; post(path)``
+        self.local_bindings = local_bindings or {}
 
     # -- public -------------------------------------------------------------------------
 
@@ -45,7 +52,8 @@ class Evaluator:
     def constant_for(self, node: cst.BaseExpression) -> Optional[cst.BaseExpression]:
         """The expression a name, ``self.X``/``Class.X`` or ``TABLE[key]`` is bound to."""
         if isinstance(node, cst.Name):
-            return self.scope.constant(node.value)
+            local = self.local_bindings.get(node.value)
+            return local if local is not None else self.scope.constant(node.value)
         if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name):
             owner = node.value.value
             class_name = self.class_name if owner in ("self", "cls") else owner

@@ -1,0 +1,93 @@
+"""What every cancel-audit codemod shares: settings, manual notes, the matchers' view.
+
+A codemod is a ``libcst.codemod.VisitorBasedCodemodCommand``, so it also runs under
+``python -m libcst.tool codemod``. It asks ``audit.python.matchers`` what matches (never
+its own patterns) and records a ``ManualNote`` wherever the safe rewrite is not decidable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ClassVar, Optional, Union
+
+import libcst as cst
+from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
+from libcst.metadata import PositionProvider
+
+from audit.catalog import Catalog, load_catalog
+from audit.python.scope import ModuleScope, collect_scope
+from audit.python.strings import Evaluator
+
+
+@dataclass(frozen=True)
+class ManualNote:
+    """A site the codemod left alone, with the exact change a person should make."""
+
+    rule: str
+    line: int
+    column: int
+    message: str
+
+
+@dataclass
+class FixSettings:
+    """What a codemod needs to know beyond the file it rewrites."""
+
+    catalog: Catalog = field(default_factory=load_catalog)
+    markets: tuple[str, ...] = ("US",)
+    # Constants other modules of the project define (API_VERSION, AFTER_SALE ...).
+    project_constants: dict[str, Union[str, int]] = field(default_factory=dict)
+    # Names still referenced somewhere in the project after the rewrite: a definition
+    # whose name is here (a constant, a route key) must be kept.
+    project_text: str = ""
+
+    @property
+    def us_only(self) -> bool:
+        return self.markets == ("US",)
+
+    def used_elsewhere(self, name: str, minimum: int = 1) -> bool:
+        """True when ``name`` occurs more than ``minimum`` times in the project's text."""
+        return self.project_text.count(name) > minimum
+
+
+class AuditCodemod(VisitorBasedCodemodCommand):
+    """Base class: scope, evaluator and manual notes for one module."""
+
+    RULE: ClassVar[str] = ""
+    SAFETY: ClassVar[str] = "safe"  # "safe" or "unsafe" (needs --unsafe-fixes)
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self, context: CodemodContext, settings: Optional[FixSettings] = None) -> None:
+        super().__init__(context)
+        self.settings = settings or FixSettings()
+        self.manual: list[ManualNote] = []
+        self.changes = 0
+        self.scope: ModuleScope = ModuleScope()
+        self.class_stack: list[str] = []
+
+    @property
+    def catalog(self) -> Catalog:
+        return self.settings.catalog
+
+    @property
+    def evaluator(self) -> Evaluator:
+        return Evaluator(self.scope, self.class_stack[-1] if self.class_stack else None)
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self.scope = collect_scope(node)
+        self.scope.project_constants = self.settings.project_constants
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.class_stack.append(node.name.value)
+
+    def leave_ClassDef(
+        self, original_node: cst.ClassDef, updated_node: cst.ClassDef
+    ) -> cst.ClassDef:
+        self.class_stack.pop()
+        return updated_node
+
+    def note_manual(self, node: cst.CSTNode, message: str) -> None:
+        position = self.get_metadata(PositionProvider, node)
+        self.manual.append(
+            ManualNote(self.RULE, position.start.line, position.start.column + 1, message)
+        )

@@ -1,0 +1,352 @@
+"""CA101: Reject Cancellation -> ship-to-reject.
+
+Rewrites, in the project's own calling convention:
+
+- an SDK-style call ``client.reject_cancellation(cancel_id, ...)`` into
+  ``ship_to_reject(client, cancel_id=cancel_id)``;
+- a wrapper method ``def reject_cancellation(self, cancel_id, ...)`` into a body that
+  delegates to ``ship_to_reject(self, cancel_id=cancel_id)``, so every caller, including
+  ones outside this repository, gets the new flow;
+- a raw call through a transport, ``transport.request("POST", f".../{cid}/reject", ...)``
+  or ``session.post(url, json=...)``, into ``ship_to_reject_via(send, cancel_id=cid)``
+  where ``send`` goes through the same transport;
+- a route-table entry or module constant that holds the path, once nothing uses it.
+
+Anything else (a bare function, a generated SDK method, a URL whose cancel id cannot be
+located) is left alone with a manual note: the codemod never guesses.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional, Union
+
+import libcst as cst
+from libcst.codemod import CodemodContext
+from libcst.codemod.visitors import AddImportsVisitor
+
+from audit.catalog import HOLE
+from audit.python.matchers import EndpointUse, call_use, path_use
+from audit.python.strings import Evaluator
+from codemods.base import AuditCodemod, FixSettings
+from codemods.helper_module import HELPER_FUNCTION, TRANSPORT_FUNCTION
+
+_ENDPOINT = "reject_cancellation"
+_ID_KEYWORDS = ("cancel_id", "cancelId", "cancel_request_id", "id")
+_BODY_KEYWORDS = ("body", "json", "data", "payload")
+
+
+@dataclass(frozen=True)
+class HelperImport:
+    """Where the rewritten file imports the helper from: ``from .ship_to_reject import``."""
+
+    module: str
+    relative: int = 0
+
+
+class RejectToShip(AuditCodemod):
+    DESCRIPTION = "Replace TikTok Shop Reject Cancellation with shipping the order (CA101)."
+    RULE = "CA101"
+    SAFETY = "safe"
+
+    def __init__(
+        self,
+        context: CodemodContext,
+        settings: Optional[FixSettings] = None,
+        helper_import: Optional[HelperImport] = None,
+        client_ready: bool = True,
+        search_by_cancel_id: bool = True,
+    ) -> None:
+        super().__init__(context, settings)
+        self.helper_import = helper_import or HelperImport("ship_to_reject")
+        # False when the project's client lacks get_order_detail or ship_package.
+        self.client_ready = client_ready
+        # False when its search_cancellations cannot filter by cancel_ids.
+        self.search_by_cancel_id = search_by_cancel_id
+        self.function_stack: list[str] = []
+        self.bindings: list[dict[str, cst.BaseExpression]] = []
+        # local URL variables whose only use was a rewritten call: their assignment goes
+        self.spent_locals: list[set[str]] = []
+
+    # -- where we are ---------------------------------------------------------------------
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.function_stack.append(node.name.value)
+        self.bindings.append(_simple_bindings(node))
+        self.spent_locals.append(set())
+
+    def leave_FunctionDef(
+        self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
+    ) -> cst.FunctionDef:
+        self.function_stack.pop()
+        self.bindings.pop()
+        spent = self.spent_locals.pop()
+        if spent:
+            updated_node = _drop_unused_assignments(updated_node, spent)
+        return updated_node
+
+    @property
+    def evaluator(self) -> Evaluator:
+        return Evaluator(
+            self.scope,
+            self.class_stack[-1] if self.class_stack else None,
+            self.bindings[-1] if self.bindings else None,
+        )
+
+    # -- call sites -----------------------------------------------------------------------
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        use = call_use(original_node, self.evaluator, self.catalog)
+        if use is None or use.endpoint != _ENDPOINT:
+            return updated_node
+        if not self.settings.us_only:
+            others = ", ".join(m for m in self.settings.markets if m != "US")
+            self.note_manual(
+                original_node,
+                f"keep Reject Cancellation for {others}; for US shops call "
+                f"{HELPER_FUNCTION}(client, cancel_id=...) instead",
+            )
+            return updated_node
+        if use.via == "method":
+            return self._rewrite_method_call(original_node, updated_node)
+        return self._rewrite_transport_call(original_node, updated_node, use)
+
+    def _rewrite_method_call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        func = updated.func
+        cancel_id = _cancel_id_argument(updated)
+        order_id = self._order_at_hand(cancel_id)
+        if order_id is not None:
+            keyword, value = "order_id", order_id
+        elif cancel_id is not None and self.search_by_cancel_id:
+            keyword, value = "cancel_id", cancel_id
+        else:
+            keyword, value = "", None
+        if not isinstance(func, cst.Attribute) or value is None or not self.client_ready:
+            self.note_manual(
+                original,
+                f"replace with {HELPER_FUNCTION}(<client>, order_id=<the request's order id>): "
+                "ship the order's packages (Ship Package) to reject the request",
+            )
+            return updated
+        self._import(HELPER_FUNCTION)
+        self.changes += 1
+        return cst.parse_expression(
+            f"{HELPER_FUNCTION}({_code(func.value)}, {keyword}={_code(value)})"
+        )
+
+    def _order_at_hand(
+        self, cancel_id: Optional[cst.BaseExpression]
+    ) -> Optional[cst.BaseExpression]:
+        """``cancel["cancel_id"]`` (directly or through a local name) -> ``cancel["order_id"]``.
+
+        Search Cancellations returns both ids on each record, so the order is at hand.
+        """
+        if isinstance(cancel_id, cst.Name) and self.bindings:
+            cancel_id = self.bindings[-1].get(cancel_id.value, cancel_id)
+        if (
+            isinstance(cancel_id, cst.Subscript)
+            and len(cancel_id.slice) == 1
+            and isinstance(cancel_id.slice[0].slice, cst.Index)
+            and self.evaluator.string(cancel_id.slice[0].slice.value) == "cancel_id"
+        ):
+            return cst.parse_expression(f'{_code(cancel_id.value)}["order_id"]')
+        return None
+
+    def _rewrite_transport_call(
+        self, original: cst.Call, updated: cst.Call, use: EndpointUse
+    ) -> cst.BaseExpression:
+        url = use.evidence
+        local_name = None
+        if isinstance(url, cst.Name) and self.bindings and url.value in self.bindings[-1]:
+            local_name = url.value
+            url = self.bindings[-1][url.value]
+        send = _send_function(updated, use, self)
+        cancel_id = _cancel_id_in_url(url) if isinstance(url, cst.BaseExpression) else None
+        if send is None or cancel_id is None:
+            self.note_manual(
+                original,
+                f"replace with {TRANSPORT_FUNCTION}(send, cancel_id=<cancel id>) where "
+                "send(method, path, body) calls the API through this transport",
+            )
+            return updated
+        self._import(TRANSPORT_FUNCTION)
+        self.changes += 1
+        if local_name is not None and self.spent_locals:
+            self.spent_locals[-1].add(local_name)
+        return cst.parse_expression(
+            f"{TRANSPORT_FUNCTION}(\n    {send},\n    cancel_id={_code(cancel_id)},\n)"
+        )
+
+    # -- definitions that hold the path ---------------------------------------------------
+
+    def leave_DictElement(
+        self, original_node: cst.DictElement, updated_node: cst.DictElement
+    ) -> Union[cst.DictElement, cst.RemovalSentinel]:
+        if self.function_stack or not self.settings.us_only:
+            return updated_node
+        use = path_use(original_node.value, self.evaluator, self.catalog)
+        if use is None or use.endpoint != _ENDPOINT:
+            return updated_node
+        key = self.evaluator.string(original_node.key)
+        if key is None or self._key_used(key):
+            self.note_manual(
+                original_node,
+                f"remove the route {key!r} once nothing looks it up",
+            )
+            return updated_node
+        self.changes += 1
+        return cst.RemoveFromParent()
+
+    def _key_used(self, key: str) -> bool:
+        """A quoted mention of the key besides the entry itself means a lookup remains."""
+        quoted = (f'"{key}"', f"'{key}'")
+        here = sum(self.module_text.count(q) for q in quoted)
+        elsewhere = sum(self.settings.project_text.count(q) for q in quoted)
+        return here + elsewhere > 1
+
+    def visit_Module(self, node: cst.Module) -> None:
+        super().visit_Module(node)
+        self.module_text = node.code
+
+    def _import(self, name: str) -> None:
+        AddImportsVisitor.add_needed_import(
+            self.context,
+            self.helper_import.module,
+            name,
+            relative=self.helper_import.relative,
+        )
+
+
+def _code(node: cst.CSTNode) -> str:
+    return cst.Module(body=[]).code_for_node(node)
+
+
+def _simple_bindings(function: cst.FunctionDef) -> dict[str, cst.BaseExpression]:
+    """``name = expr`` and ``a, b = x, y`` bound once in the function body."""
+    found: dict[str, cst.BaseExpression] = {}
+    seen: set[str] = set()
+
+    class Collect(cst.CSTVisitor):
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+            return node is function  # nested functions have their own names
+
+        def visit_Assign(self, node: cst.Assign) -> None:
+            for target in node.targets:
+                pairs: list[tuple[cst.BaseExpression, Optional[cst.BaseExpression]]] = []
+                if isinstance(target.target, cst.Name):
+                    pairs.append((target.target, node.value))
+                elif isinstance(target.target, cst.Tuple) and isinstance(node.value, cst.Tuple):
+                    values = [e.value for e in node.value.elements]
+                    names = [e.value for e in target.target.elements]
+                    if len(values) == len(names):
+                        pairs.extend(zip(names, values))
+                for name, value in pairs:
+                    if isinstance(name, cst.Name) and value is not None:
+                        if name.value in seen:
+                            found.pop(name.value, None)  # rebound: not a simple binding
+                        else:
+                            found[name.value] = value
+                        seen.add(name.value)
+
+    function.visit(Collect())
+    return found
+
+
+def _drop_unused_assignments(function: cst.FunctionDef, names: set[str]) -> cst.FunctionDef:
+    """Remove ``name = <url>`` lines whose name the rewrite left unused."""
+    code = cst.Module(body=[]).code_for_node(function.body)
+
+    class Drop(cst.CSTTransformer):
+        def leave_SimpleStatementLine(
+            self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
+        ) -> Union[cst.SimpleStatementLine, cst.RemovalSentinel]:
+            if len(updated_node.body) != 1 or not isinstance(updated_node.body[0], cst.Assign):
+                return updated_node
+            targets = updated_node.body[0].targets
+            if len(targets) == 1 and isinstance(targets[0].target, cst.Name):
+                name = targets[0].target.value
+                if name in names and len(re.findall(rf"\b{re.escape(name)}\b", code)) == 1:
+                    return cst.RemoveFromParent()
+            return updated_node
+
+    result = function.visit(Drop())
+    assert isinstance(result, cst.FunctionDef)
+    return result
+
+
+def _cancel_id_argument(call: cst.Call) -> Optional[cst.BaseExpression]:
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value in _ID_KEYWORDS:
+            return arg.value
+    positional = [a for a in call.args if a.keyword is None and not a.star]
+    return positional[0].value if positional else None
+
+
+def _cancel_id_in_url(url: cst.BaseExpression) -> Optional[cst.BaseExpression]:
+    """The expression that fills the ``{cancel_id}`` segment of a reject URL."""
+    pieces: list[Union[str, cst.BaseExpression]] = []
+    if isinstance(url, cst.FormattedString):
+        for part in url.parts:
+            if isinstance(part, cst.FormattedStringExpression):
+                pieces.append(part.expression)
+            elif isinstance(part, cst.FormattedStringText):
+                pieces.append(part.value)
+    elif isinstance(url, cst.BinaryOperation) and isinstance(url.operator, cst.Add):
+        pieces = _flatten_add(url)
+    text = ""
+    for piece in pieces:
+        if isinstance(piece, str):
+            text += piece
+        elif text.endswith("cancellations/"):
+            return piece
+        else:
+            text += HOLE
+    return None
+
+
+def _flatten_add(node: cst.BaseExpression) -> list[Union[str, cst.BaseExpression]]:
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
+        return _flatten_add(node.left) + _flatten_add(node.right)
+    if isinstance(node, cst.SimpleString):
+        value = node.evaluated_value
+        return [value if isinstance(value, str) else value.decode("latin-1")]
+    return [node]
+
+
+def _send_function(call: cst.Call, use: EndpointUse, codemod: AuditCodemod) -> Optional[str]:
+    """``lambda method, path, body: <same transport>(...)`` mirroring the original call."""
+    func = call.func
+    if not isinstance(func, cst.Attribute):
+        return None
+    receiver = _code(func.value)
+    url_text = (
+        codemod.evaluator.string(use.evidence)
+        if isinstance(use.evidence, cst.BaseExpression)
+        else None
+    )
+    if url_text is None:
+        return None
+    host = url_text.split("/return_refund/")[0] if "://" in url_text else ""
+    if HOLE in host:
+        return None
+    path = f'"{host}" + _path' if host else "_path"
+    body_keyword = next(
+        (
+            a.keyword.value
+            for a in call.args
+            if a.keyword is not None and a.keyword.value in _BODY_KEYWORDS
+        ),
+        "json" if func.attr.value in ("post", "put", "patch") else "body",
+    )
+    positional = [a for a in call.args if a.keyword is None]
+    if func.attr.value in ("post", "get", "put", "patch", "delete"):
+        # requests-style session.post(url, json=...): go through session.request(...)
+        call = f"{receiver}.request(_method, {path}, {body_keyword}=_body)"
+        return f"lambda _method, _path, _body: {call}"
+    if len(positional) >= 2 and codemod.evaluator.string(positional[0].value) is not None:
+        return (
+            f"lambda _method, _path, _body: {receiver}.{func.attr.value}(_method, {path}, "
+            f"{body_keyword}=_body)"
+        )
+    return None

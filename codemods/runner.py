@@ -1,0 +1,326 @@
+"""Apply the codemods to a scanned project: plan, verify, then diff or write.
+
+For each file with fixable findings the runner parses once, runs the selected codemods
+in order (CA201 first, so a reject call inside a dead 21011007 branch goes with the
+branch), and keeps the result only if it re-parses, re-scans clean for every rule it
+claims to have fixed (what remains must be a site it reported as manual), and a second
+pass changes nothing. Writes are atomic and keep encoding, BOM, newlines and file mode.
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+import libcst as cst
+from libcst.codemod import CodemodContext
+
+from audit.atomic import write_bytes_atomic
+from audit.catalog import load_catalog
+from audit.config import Config, apply_to_catalog
+from audit.findings import ScanResult
+from audit.prefilter import Prefilter
+from audit.python.detector import FileContext, detect
+from audit.scanner import ScanOptions, scan
+from audit.source import SourceError, decode, read_bytes
+from codemods.base import AuditCodemod, FixSettings, ManualNote
+from codemods.helper_module import (
+    HELPER_MODULE,
+    MARKER,
+    ClientMethods,
+    render_helper,
+)
+from codemods.reject_to_ship import HelperImport, RejectToShip
+
+# Order matters: dead 21011007 branches go before their reject calls are rewritten.
+CODEMODS: dict[str, str] = {
+    "CA201": "codemods.after_sale_cleanup:RemoveAfterSaleHandling",
+    "CA101": "codemods.reject_to_ship:RejectToShip",
+    "CA301": "codemods.pending_via_order_filter:PendingViaOrderFilter",
+}
+
+
+@dataclass
+class FileFix:
+    path: Path
+    rel: str
+    before: str
+    after: str
+    encoding: str
+    fixed: dict[str, int] = field(default_factory=dict)  # rule -> rewrites
+    manual: list[ManualNote] = field(default_factory=list)
+    failure: Optional[str] = None  # why the file was left untouched
+    created: bool = False  # a new file (the helper module)
+
+    @property
+    def changed(self) -> bool:
+        return self.failure is None and self.before != self.after
+
+    def diff(self) -> str:
+        before = "/dev/null" if self.created else f"a/{self.rel}"
+        lines = difflib.unified_diff(
+            self.before.splitlines(keepends=True),
+            self.after.splitlines(keepends=True),
+            before,
+            f"b/{self.rel}",
+        )
+        return "".join(
+            line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
+            for line in lines
+        )
+
+
+@dataclass
+class FixPlan:
+    files: list[FileFix]
+    skipped_unsafe: int  # findings an --unsafe-fixes run would also rewrite
+    scan: ScanResult
+
+    @property
+    def changed(self) -> list[FileFix]:
+        return [f for f in self.files if f.changed]
+
+    def fix_count(self) -> int:
+        return sum(sum(f.fixed.values()) for f in self.changed)
+
+
+def _codemod_class(rule: str) -> Optional[type[AuditCodemod]]:
+    module_name, name = CODEMODS[rule].split(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError:
+        return None
+    cls: type[AuditCodemod] = getattr(module, name)
+    return cls
+
+
+def _package_root(path: Path) -> Optional[Path]:
+    root = None
+    directory = path.parent
+    while (directory / "__init__.py").is_file():
+        root = directory
+        directory = directory.parent
+    return root
+
+
+def _helper_import(file: Path, helper_dir: Path, in_package: bool) -> HelperImport:
+    if not in_package:
+        return HelperImport(HELPER_MODULE)
+    depth = len(file.parent.resolve().relative_to(helper_dir.resolve()).parts)
+    return HelperImport(HELPER_MODULE, relative=depth + 1)
+
+
+def _client_methods(project_text: str) -> tuple[ClientMethods, bool, bool]:
+    """The project's own spellings; whether get_order_detail/ship_package exist, and
+    whether its search_cancellations can filter by cancel_ids."""
+    catalog = load_catalog()
+
+    def defined(endpoint: str) -> Optional[tuple[str, str]]:
+        spellings = (
+            catalog.endpoints[endpoint].weak_methods + catalog.endpoints[endpoint].strong_methods
+        )
+        for name in spellings:
+            match = re.search(rf"def {re.escape(name)}\(([^)]*)\)", project_text)
+            if match:
+                return name, match.group(1)
+        return None
+
+    search, detail, ship = (
+        defined("search_cancellations"),
+        defined("order_detail"),
+        defined("ship_package"),
+    )
+    methods = ClientMethods(
+        search_cancellations=search[0] if search else "search_cancellations",
+        order_detail=detail[0] if detail else "get_order_detail",
+        ship_package=ship[0] if ship else "ship_package",
+    )
+    by_cancel_id = search is not None and ("cancel_ids" in search[1] or "**" in search[1])
+    return methods, detail is not None and ship is not None, by_cancel_id
+
+
+def plan_fixes(
+    paths: tuple[Path, ...],
+    config: Config,
+    rules: Optional[frozenset[str]] = None,
+    unsafe: bool = False,
+) -> FixPlan:
+    result = scan(ScanOptions(paths, config))
+    catalog = apply_to_catalog(config, load_catalog())
+    wanted = {rule for rule in CODEMODS if rules is None or rule in rules}
+    fixable = [f for f in result.findings if f.rule in wanted and f.fix in ("safe", "unsafe")]
+    skipped_unsafe = sum(1 for f in fixable if f.fix == "unsafe" and not unsafe)
+    selected = {f.rule for f in fixable if f.fix == "safe" or unsafe}
+    by_path: dict[str, list[str]] = {}
+    for finding in fixable:
+        if finding.rule in selected:
+            by_path.setdefault(finding.path, []).append(finding.rule)
+
+    sources = _read_sources(result, by_path)
+    project_text = "\n".join(text for _, text, _ in sources.values())
+    constants: dict[str, object] = {}
+    prefilter = Prefilter.from_catalog(catalog)
+    for _, text, _ in sources.values():
+        constants.update(prefilter.project_constants(text.encode("utf-8", "replace")))
+    methods, client_ready, search_by_cancel_id = _client_methods(project_text)
+
+    files: list[FileFix] = []
+    helper_dirs: dict[Path, bool] = {}
+    for rel, file_rules in sorted(by_path.items()):
+        if rel not in sources:
+            continue
+        path, text, encoding = sources[rel]
+        root = _package_root(path)
+        helper_dir = root or path.parent
+        settings = FixSettings(
+            catalog=catalog,
+            markets=config.markets,
+            project_constants={k: v for k, v in constants.items() if isinstance(v, (str, int))},
+            project_text="\n".join(t for r, (_, t, _) in sources.items() if r != rel),
+        )
+        fix = _fix_file(
+            path,
+            rel,
+            text,
+            encoding,
+            sorted(set(file_rules), key=list(CODEMODS).index),
+            settings,
+            _helper_import(path, helper_dir, root is not None),
+            client_ready,
+            search_by_cancel_id,
+            config,
+        )
+        files.append(fix)
+        if fix.changed and "ship_to_reject" in fix.after and "ship_to_reject" not in fix.before:
+            helper_dirs[helper_dir] = True
+    for directory in helper_dirs:
+        files.append(_helper_file(directory, methods, paths))
+    return FixPlan(files, skipped_unsafe, result)
+
+
+def _read_sources(
+    result: ScanResult, by_path: dict[str, list[str]]
+) -> dict[str, tuple[Path, str, str]]:
+    """Text of every parsed file with an inventory entry or finding: the project's API code."""
+    rels = {f.path for f in result.findings} | {i.path for i in result.inventory} | set(by_path)
+    sources = {}
+    for rel in rels:
+        path = Path(rel) if Path(rel).is_absolute() else Path.cwd() / rel
+        try:
+            decoded = decode(read_bytes(path))
+        except SourceError:
+            continue
+        sources[rel] = (path, decoded.text, decoded.encoding)
+    return sources
+
+
+def _apply(
+    module: cst.Module,
+    rules: list[str],
+    settings: FixSettings,
+    helper: HelperImport,
+    client_ready: bool,
+    search_by_cancel_id: bool,
+    rel: str,
+) -> tuple[cst.Module, dict[str, int], list[ManualNote]]:
+    fixed: dict[str, int] = {}
+    manual: list[ManualNote] = []
+    for rule in rules:
+        cls = _codemod_class(rule)
+        if cls is None:
+            continue
+        context = CodemodContext(filename=rel)
+        codemod: AuditCodemod
+        if cls is RejectToShip:
+            codemod = RejectToShip(context, settings, helper, client_ready, search_by_cancel_id)
+        else:
+            codemod = cls(context, settings)
+        module = codemod.transform_module(module)
+        if codemod.changes:
+            fixed[rule] = codemod.changes
+        manual.extend(codemod.manual)
+    return module, fixed, manual
+
+
+def _fix_file(
+    path: Path,
+    rel: str,
+    text: str,
+    encoding: str,
+    rules: list[str],
+    settings: FixSettings,
+    helper: HelperImport,
+    client_ready: bool,
+    search_by_cancel_id: bool,
+    config: Config,
+) -> FileFix:
+    fix = FileFix(path, rel, text, text, encoding)
+    try:
+        module = cst.parse_module(text)
+        new_module, fix.fixed, fix.manual = _apply(
+            module, rules, settings, helper, client_ready, search_by_cancel_id, rel
+        )
+        after = new_module.code
+        if after == text:
+            return fix
+        reparsed = cst.parse_module(after)
+        again, _, _ = _apply(
+            reparsed, rules, settings, helper, client_ready, search_by_cancel_id, rel
+        )
+    except cst.ParserSyntaxError as exc:
+        fix.failure = f"the rewrite does not parse ({exc.message}); file left untouched"
+        return fix
+    except Exception as exc:  # a codemod bug must not lose the user's file
+        fix.failure = f"codemod failed ({type(exc).__name__}: {exc}); file left untouched"
+        return fix
+    if again.code != after:
+        fix.failure = "a second pass would change the file again; file left untouched"
+        return fix
+    leftover = _remaining(after, rel, fix, settings, config)
+    if leftover:
+        fix.failure = f"re-scan still finds {leftover}; file left untouched"
+        return fix
+    fix.after = after
+    return fix
+
+
+def _remaining(after: str, rel: str, fix: FileFix, settings: FixSettings, config: Config) -> str:
+    """Findings of a fixed rule that the rewrite should have removed and did not."""
+    module = cst.parse_module(after)
+    context = FileContext(rel, config.markets, True, True, dict(settings.project_constants))
+    output = detect(module, after.splitlines(), settings.catalog, context)
+    problems = []
+    for rule in fix.fixed:
+        left = [f for f in output.findings if f.rule == rule]
+        manual = [n for n in fix.manual if n.rule == rule]
+        if len(left) > len(manual):
+            problems.append(f"{len(left) - len(manual)} {rule}")
+    return ", ".join(problems)
+
+
+def _helper_file(directory: Path, methods: ClientMethods, roots: tuple[Path, ...]) -> FileFix:
+    path = directory / f"{HELPER_MODULE}.py"
+    rel = (
+        path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        if Path.cwd().resolve() in path.resolve().parents
+        else path.as_posix()
+    )
+    text = render_helper(methods)
+    if path.exists():
+        existing = path.read_text(encoding="utf-8", errors="replace")
+        fix = FileFix(path, rel, existing, existing, "utf-8")
+        if MARKER not in existing:
+            fix.failure = f"{rel} exists and was not written by cancel-audit; not overwritten"
+        return fix
+    return FileFix(path, rel, "", text, "utf-8", fixed={"helper": 1}, created=True)
+
+
+def write_fix(fix: FileFix) -> None:
+    """Atomically replace the file, keeping its encoding (and BOM) and file mode."""
+    encoding = fix.encoding
+    data = fix.after.encode("utf-8-sig" if encoding == "utf-8-sig" else encoding)
+    write_bytes_atomic(fix.path, data)
