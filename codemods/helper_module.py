@@ -25,7 +25,8 @@ class ClientMethods:
     ship_package: str = "ship_package"
 
 
-_TEMPLATE = '''"""Reject a buyer's pending cancel request by shipping the order (TikTok Shop, US, v202309).
+_TEMPLATE = '''\
+"""Reject a buyer's pending cancel request by shipping the order (TikTok Shop, US, v202309).
 
 {marker}. TikTok Shop retired Reject Cancellation for the US market
 (stop calling it before 2024-03-31). On API v202309, Ship Package no longer fails with

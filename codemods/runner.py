@@ -22,7 +22,7 @@ from libcst.codemod import CodemodContext
 from audit.atomic import write_bytes_atomic
 from audit.catalog import load_catalog
 from audit.config import Config, apply_to_catalog
-from audit.findings import ScanResult
+from audit.findings import Finding, ScanResult
 from audit.prefilter import Prefilter
 from audit.python.detector import FileContext, detect
 from audit.scanner import ScanOptions, scan
@@ -170,6 +170,9 @@ def plan_fixes(
 
     files: list[FileFix] = []
     helper_dirs: dict[Path, bool] = {}
+    findings_by_path: dict[str, list[Finding]] = {}
+    for finding in fixable:
+        findings_by_path.setdefault(finding.path, []).append(finding)
     for rel, file_rules in sorted(by_path.items()):
         if rel not in sources:
             continue
@@ -194,12 +197,30 @@ def plan_fixes(
             search_by_cancel_id,
             config,
         )
+        _note_untouched(fix, findings_by_path.get(rel, []))
         files.append(fix)
         if fix.changed and "ship_to_reject" in fix.after and "ship_to_reject" not in fix.before:
             helper_dirs[helper_dir] = True
     for directory in helper_dirs:
         files.append(_helper_file(directory, methods, paths))
     return FixPlan(files, skipped_unsafe, result)
+
+
+def _note_untouched(fix: FileFix, findings: list[Finding]) -> None:
+    """A finding of a rule no codemod touched in this file, and no note explains: say so."""
+    noted = {(n.rule, n.line) for n in fix.manual}
+    for finding in findings:
+        if finding.rule in fix.fixed or (finding.rule, finding.line) in noted:
+            continue
+        fix.manual.append(
+            ManualNote(
+                finding.rule,
+                finding.line,
+                finding.column,
+                f"no automatic rewrite for this shape; `cancel-audit explain {finding.rule}` "
+                "shows what to use instead",
+            )
+        )
 
 
 def _read_sources(
