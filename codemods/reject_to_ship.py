@@ -180,23 +180,30 @@ class RejectToShip(AuditCodemod):
 
     # -- definitions that hold the path ---------------------------------------------------
 
-    def leave_DictElement(
-        self, original_node: cst.DictElement, updated_node: cst.DictElement
-    ) -> Union[cst.DictElement, cst.RemovalSentinel]:
+    def leave_Dict(self, original_node: cst.Dict, updated_node: cst.Dict) -> cst.Dict:
+        """Drop route-table entries that hold the Reject Cancellation path, once unused."""
         if self.function_stack or not self.settings.us_only:
             return updated_node
-        use = path_use(original_node.value, self.evaluator, self.catalog)
+        kept: list[cst.BaseDictElement] = []
+        for original, element in zip(original_node.elements, updated_node.elements):
+            if isinstance(original, cst.DictElement) and self._removable_route(original):
+                if element is updated_node.elements[-1] and kept:
+                    # the new last entry takes the removed one's comma and line break
+                    kept[-1] = kept[-1].with_changes(comma=element.comma)
+                self.changes += 1
+                continue
+            kept.append(element)
+        return updated_node.with_changes(elements=kept)
+
+    def _removable_route(self, element: cst.DictElement) -> bool:
+        use = path_use(element.value, self.evaluator, self.catalog)
         if use is None or use.endpoint != _ENDPOINT:
-            return updated_node
-        key = self.evaluator.string(original_node.key)
+            return False
+        key = self.evaluator.string(element.key)
         if key is None or self._key_used(key):
-            self.note_manual(
-                original_node,
-                f"remove the route {key!r} once nothing looks it up",
-            )
-            return updated_node
-        self.changes += 1
-        return cst.RemoveFromParent()
+            self.note_manual(element, f"remove the route {key!r} once nothing looks it up")
+            return False
+        return True
 
     def _key_used(self, key: str) -> bool:
         """A quoted mention of the key besides the entry itself means a lookup remains."""

@@ -1,0 +1,196 @@
+"""CA101 codemod: before/after sources for each supported call-site shape."""
+
+from __future__ import annotations
+
+import textwrap
+
+import libcst as cst
+import pytest
+from libcst.codemod import CodemodContext
+
+from codemods.base import FixSettings
+from codemods.reject_to_ship import HelperImport, RejectToShip
+
+
+def apply(source: str, **kwargs: object) -> tuple[str, RejectToShip]:
+    settings = kwargs.pop("settings", None) or FixSettings()
+    assert isinstance(settings, FixSettings)
+    codemod = RejectToShip(
+        CodemodContext(filename="m.py"), settings, HelperImport("ship_to_reject", 1), **kwargs
+    )
+    module = codemod.transform_module(cst.parse_module(textwrap.dedent(source)))
+    return module.code, codemod
+
+
+CASES = {
+    "order at hand through a subscript": (
+        """
+        def run(client, cancel):
+            client.reject_cancellation(cancel["cancel_id"], "seller_packed")
+        """,
+        """
+        from .ship_to_reject import ship_to_reject
+
+        def run(client, cancel):
+            ship_to_reject(client, order_id=cancel["order_id"])
+        """,
+    ),
+    "order at hand through a local name": (
+        """
+        def run(self, cancel):
+            cancel_id, other = cancel["cancel_id"], 1
+            self.client.rejectCancellation(cancel_id, reason="x", comment="y")
+        """,
+        """
+        from .ship_to_reject import ship_to_reject
+
+        def run(self, cancel):
+            cancel_id, other = cancel["cancel_id"], 1
+            ship_to_reject(self.client, order_id=cancel["order_id"])
+        """,
+    ),
+    "only the cancel id: the helper looks the order up": (
+        """
+        def run(client, cancel_id):
+            return client.reject_cancellation(cancel_id=cancel_id)
+        """,
+        """
+        from .ship_to_reject import ship_to_reject
+
+        def run(client, cancel_id):
+            return ship_to_reject(client, cancel_id=cancel_id)
+        """,
+    ),
+    "raw call through the project's transport": (
+        """
+        def force(transport, cid):
+            return transport.request(
+                "POST",
+                f"https://open-api.tiktokglobalshop.com/return_refund/202309/cancellations/{cid}/reject",
+                body={"reject_reason": "x"},
+            )
+        """,
+        """
+        from .ship_to_reject import ship_to_reject_via
+
+        def force(transport, cid):
+            return ship_to_reject_via(
+                lambda _method, _path, _body: transport.request(_method, "https://open-api.tiktokglobalshop.com" + _path, body=_body),
+                cancel_id=cid,
+            )
+        """,
+    ),
+    "requests session.post with json": (
+        """
+        def force(session, cid, version):
+            session.post("/return_refund/" + version + "/cancellations/" + cid + "/reject", json={})
+        """,
+        """
+        from .ship_to_reject import ship_to_reject_via
+
+        def force(session, cid, version):
+            ship_to_reject_via(
+                lambda _method, _path, _body: session.request(_method, _path, json=_body),
+                cancel_id=cid,
+            )
+        """,
+    ),
+    "wrapper method whose URL sits in a local variable": (
+        """
+        class ShopClient:
+            def reject_cancellation(self, cancel_id, reason):
+                path = "/return_refund/202309/cancellations/" + cancel_id + "/reject"
+                return self.transport.request("POST", path, body={"reject_reason": reason})
+        """,
+        """
+        from .ship_to_reject import ship_to_reject_via
+
+        class ShopClient:
+            def reject_cancellation(self, cancel_id, reason):
+                return ship_to_reject_via(
+                    lambda _method, _path, _body: self.transport.request(_method, _path, body=_body),
+                    cancel_id=cancel_id,
+                )
+        """,
+    ),
+    "route-table entry nothing looks up any more": (
+        """
+        ROUTES = {
+            "approve": "/return_refund/{version}/cancellations/{cancel_id}/approve",
+            "reject": "/return_refund/{version}/cancellations/{cancel_id}/reject",
+        }
+        """,
+        """
+        ROUTES = {
+            "approve": "/return_refund/{version}/cancellations/{cancel_id}/approve",
+        }
+        """,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_rewrites(name: str) -> None:
+    before, after = CASES[name]
+    code, codemod = apply(before)
+    assert code == textwrap.dedent(after)
+    assert codemod.manual == []
+    again, second = apply(code)
+    assert again == code  # a second run changes nothing
+    assert second.changes == 0
+
+
+LEFT_ALONE = {
+    "approve is still supported": (
+        "def run(client, cid):\n    client.approve_cancellation(cid)\n",
+        0,
+    ),
+    "a bare function: no client to ship through": (
+        "from sdk import reject_cancellation as rc\n\ndef run(c, cid):\n    rc(c, cid)\n",
+        1,
+    ),
+    "a route key that is still looked up": (
+        'R = {"reject": "/return_refund/{v}/cancellations/{c}/reject"}\nx = R["reject"]\n',
+        1,
+    ),
+    "a URL whose cancel id cannot be located": (
+        "def run(t, url):\n    t.request('POST', url + '/cancellations/x/reject')\n",
+        1,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(LEFT_ALONE))
+def test_leaves_undecidable_sites_alone_with_a_note(name: str) -> None:
+    source, notes = LEFT_ALONE[name]
+    code, codemod = apply(source)
+    assert code == textwrap.dedent(source)
+    assert len(codemod.manual) == notes
+    assert all(note.rule == "CA101" for note in codemod.manual)
+
+
+def test_without_cancel_id_search_the_lookup_needs_a_person() -> None:
+    source = "def run(client, cid):\n    client.reject_cancellation(cid)\n"
+    code, codemod = apply(source, search_by_cancel_id=False)
+    assert code == source
+    assert "order_id=" in codemod.manual[0].message
+
+
+def test_mixed_markets_keep_reject_cancellation() -> None:
+    source = 'def run(client, c):\n    client.reject_cancellation(c["cancel_id"])\n'
+    code, codemod = apply(source, settings=FixSettings(markets=("US", "UK")))
+    assert code == source
+    assert "UK" in codemod.manual[0].message
+
+
+def test_comments_and_formatting_outside_the_call_are_kept() -> None:
+    source = (
+        "# header comment\n"
+        "def run(client, cancel):  # trailing\n"
+        "    x = 1   # odd   spacing kept\n"
+        '    client.reject_cancellation(cancel["cancel_id"])  # why we reject\n'
+    )
+    code, _ = apply(source)
+    assert "# header comment\n" in code
+    assert "x = 1   # odd   spacing kept\n" in code
+    assert 'ship_to_reject(client, order_id=cancel["order_id"])  # why we reject\n' in code

@@ -1,0 +1,77 @@
+"""``cancel-audit fix`` on the example integrator, proven against the sandbox over HTTP.
+
+The example's own test suite asserts the new behaviour (pending cancel requests end
+rejected by shipping, no Reject Cancellation call, other orders ship as before). It fails
+on the legacy code, for the right reason, and passes once ``fix --write`` has run.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+LEGACY = ROOT / "examples" / "legacy_oms"
+FIXED_RULES = ("CA101", "CA201", "CA301")
+
+
+def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, *args], cwd=cwd, capture_output=True, text=True, timeout=300
+    )
+
+
+def snapshot(root: Path) -> dict[str, str]:
+    return {
+        p.relative_to(root).as_posix(): p.read_text(encoding="utf-8")
+        for p in sorted(root.rglob("*.py"))
+        if "__pycache__" not in p.parts
+    }
+
+
+@pytest.fixture()
+def legacy_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "legacy_oms"
+    shutil.copytree(LEGACY, target, ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache"))
+    return target
+
+
+def test_unfixed_example_fails_against_the_sandbox(legacy_copy: Path) -> None:
+    suite = run(["-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"], legacy_copy)
+    assert suite.returncode == 1, suite.stdout + suite.stderr
+    assert "36009004" in suite.stdout  # the sandbox's "Reject Cancellation is retired"
+    assert "1 failed" in suite.stdout
+
+
+def test_fixed_example_passes_against_the_sandbox(legacy_copy: Path) -> None:
+    unsafe = ["--unsafe-fixes"] if "CA301" in FIXED_RULES else []
+    first = run(["-m", "audit", "fix", ".", "--write", *unsafe], legacy_copy)
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert (legacy_copy / "tiktok_bridge" / "ship_to_reject.py").is_file()
+
+    scan = run(["-m", "audit", "scan", ".", "--format", "json", "--fail-on", "never"], legacy_copy)
+    findings = json.loads(scan.stdout)["findings"]
+    left = [f"{f['rule']} {f['path']}:{f['line']}" for f in findings if f["rule"] == "CA101"]
+    assert left == []
+
+    suite = run(["-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"], legacy_copy)
+    assert suite.returncode == 0, suite.stdout + suite.stderr
+
+    before_second = snapshot(legacy_copy)
+    second = run(["-m", "audit", "fix", ".", "--write", *unsafe], legacy_copy)
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert snapshot(legacy_copy) == before_second
+
+
+def test_diff_mode_writes_nothing_and_exits_1(legacy_copy: Path) -> None:
+    before = snapshot(legacy_copy)
+    result = run(["-m", "audit", "fix", "."], legacy_copy)
+    assert result.returncode == 1
+    assert "+++ b/tiktok_bridge/ship_to_reject.py" in result.stdout
+    assert "-    return transport.request(" in result.stdout
+    assert snapshot(legacy_copy) == before
