@@ -348,12 +348,13 @@ def _send_function(call: cst.Call, use: EndpointUse, codemod: AuditCodemod) -> O
     )
     positional = [a for a in call.args if a.keyword is None]
     if func.attr.value in ("post", "get", "put", "patch", "delete"):
-        # requests-style session.post(url, json=...): go through session.request(...)
-        call = f"{receiver}.request(_method, {path}, {body_keyword}=_body)"
-        return f"lambda _method, _path, _body: {call}"
-    if len(positional) >= 2 and codemod.evaluator.string(positional[0].value) is not None:
-        return (
-            f"lambda _method, _path, _body: {receiver}.{func.attr.value}(_method, {path}, "
-            f"{body_keyword}=_body)"
-        )
+        method = "request"  # requests-style session.post(url, json=...) -> session.request
+    elif len(positional) >= 2 and codemod.evaluator.string(positional[0].value) is not None:
+        method = func.attr.value  # transport.request("POST", path, body=...)
+    else:
+        return None
+    arguments = f"_method, {path}, {body_keyword}=_body"
+    if len(receiver) + len(arguments) > 40:
+        arguments = f"\n        {arguments}\n    "
+    return f"lambda _method, _path, _body: {receiver}.{method}({arguments})"
     return None

@@ -75,7 +75,9 @@ CASES = {
 
         def force(transport, cid):
             return ship_to_reject_via(
-                lambda _method, _path, _body: transport.request(_method, "https://open-api.tiktokglobalshop.com" + _path, body=_body),
+                lambda _method, _path, _body: transport.request(
+                    _method, "https://open-api.tiktokglobalshop.com" + _path, body=_body
+                ),
                 cancel_id=cid,
             )
         """,
@@ -100,7 +102,7 @@ CASES = {
         class ShopClient:
             def reject_cancellation(self, cancel_id, reason):
                 path = "/return_refund/202309/cancellations/" + cancel_id + "/reject"
-                return self.transport.request("POST", path, body={"reject_reason": reason})
+                return self.http.request("POST", path, body={"reject_reason": reason})
         """,
         """
         from .ship_to_reject import ship_to_reject_via
@@ -108,7 +110,7 @@ CASES = {
         class ShopClient:
             def reject_cancellation(self, cancel_id, reason):
                 return ship_to_reject_via(
-                    lambda _method, _path, _body: self.transport.request(_method, _path, body=_body),
+                    lambda _method, _path, _body: self.http.request(_method, _path, body=_body),
                     cancel_id=cancel_id,
                 )
         """,
