@@ -85,7 +85,7 @@ class FixPlan:
         return [f for f in self.files if f.changed]
 
     def fix_count(self) -> int:
-        return sum(sum(f.fixed.values()) for f in self.changed)
+        return sum(sum(f.fixed.values()) for f in self.changed if not f.created)
 
 
 def _codemod_class(rule: str) -> Optional[type[AuditCodemod]]:

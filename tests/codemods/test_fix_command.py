@@ -1,0 +1,136 @@
+"""``cancel-audit fix`` in-process: diff, --write, --check, rule selection, safety net."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import codemods.runner as runner
+from audit.cli import cli
+
+WORKER = '''\
+"""Cancel worker."""
+SHOP_CIPHER = "x"
+
+
+def run(client, cancellations):
+    for cancel in cancellations:
+        client.reject_cancellation(cancel["cancel_id"], reason="packed")
+'''
+
+CLIENT = """\
+class ShopClient:
+    def get_order_detail(self, ids):
+        return self.transport.request("GET", "/order/202309/orders", params={"ids": ids})
+
+    def ship_package(self, package_id):
+        return self.transport.request("POST", f"/fulfillment/202309/packages/{package_id}/ship")
+"""
+
+
+@pytest.fixture()
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    package = tmp_path / "bridge"
+    package.mkdir()
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    (package / "worker.py").write_text(WORKER, encoding="utf-8")
+    (package / "client.py").write_text(CLIENT, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["fix", *args])
+    return result.exit_code, result.output
+
+
+def test_diff_mode_prints_a_diff_and_writes_nothing(project: Path) -> None:
+    code, output = invoke("bridge")
+    assert code == 1
+    assert '+        ship_to_reject(client, order_id=cancel["order_id"])' in output
+    assert "+++ b/bridge/ship_to_reject.py" in output
+    assert (project / "bridge" / "worker.py").read_text(encoding="utf-8") == WORKER
+    assert not (project / "bridge" / "ship_to_reject.py").exists()
+
+
+def test_write_applies_keeps_mode_and_is_idempotent(project: Path) -> None:
+    worker = project / "bridge" / "worker.py"
+    os.chmod(worker, 0o640)
+    code, output = invoke("bridge", "--write")
+    assert code == 0, output
+    text = worker.read_text(encoding="utf-8")
+    assert "from .ship_to_reject import ship_to_reject" in text
+    assert "reject_cancellation" not in text
+    assert stat.S_IMODE(worker.stat().st_mode) == 0o640
+    helper = (project / "bridge" / "ship_to_reject.py").read_text(encoding="utf-8")
+    assert "def ship_to_reject(" in helper and "client.get_order_detail(" in helper
+    assert invoke("bridge", "--check") == (0, invoke("bridge", "--check")[1])
+    assert "Would fix 0 finding(s)" in invoke("bridge", "--check")[1]
+
+
+def test_check_reports_without_a_diff(project: Path) -> None:
+    code, output = invoke("bridge", "--check")
+    assert code == 1
+    assert "---" not in output
+    assert "Would fix 1 finding(s) in 2 file(s)" in output
+
+
+def test_rule_selection_and_unknown_rules(project: Path) -> None:
+    code, output = invoke("bridge", "--rule", "CA201", "--check")
+    assert code == 0 and "Would fix 0 finding(s)" in output
+    code, output = invoke("bridge", "--rule", "CA401")
+    assert code == 2 and "no automatic fix for CA401" in output
+    code, output = invoke("bridge", "--rule", "CA999")
+    assert code == 2 and "unknown rule" in output
+
+
+def test_mixed_markets_leave_the_code_and_say_why(project: Path) -> None:
+    code, output = invoke("bridge", "--markets", "US,UK", "--write")
+    assert "1 more with --unsafe-fixes" in output  # CA101 is an unsafe fix there
+    code, output = invoke("bridge", "--markets", "US,UK", "--write", "--unsafe-fixes")
+    assert (project / "bridge" / "worker.py").read_text(encoding="utf-8") == WORKER
+    assert "keep Reject Cancellation for UK" in output
+    assert code == 0
+
+
+def test_a_rewrite_that_is_not_stable_leaves_the_file_untouched(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original_apply = runner._apply
+    calls = {"n": 0}
+
+    def unstable(module, *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        new, fixed, manual = original_apply(module, *args, **kwargs)
+        if calls["n"] % 2 == 0:  # the second pass "changes" the file again
+            new = new.with_changes(body=[*new.body, *runner.cst.parse_module("x = 1\n").body])
+        return new, fixed, manual
+
+    monkeypatch.setattr(runner, "_apply", unstable)
+    code, output = invoke("bridge", "--write")
+    assert code == 1
+    assert "a second pass would change the file again; file left untouched" in output
+    assert (project / "bridge" / "worker.py").read_text(encoding="utf-8") == WORKER
+
+
+def test_existing_foreign_helper_is_not_overwritten(project: Path) -> None:
+    foreign = project / "bridge" / "ship_to_reject.py"
+    foreign.write_text("# ours\n", encoding="utf-8")
+    code, output = invoke("bridge", "--write")
+    assert code == 1
+    assert "was not written by cancel-audit; not overwritten" in output
+    assert foreign.read_text(encoding="utf-8") == "# ours\n"
+
+
+def test_bom_and_crlf_are_kept(project: Path) -> None:
+    worker = project / "bridge" / "worker.py"
+    worker.write_bytes(b"\xef\xbb\xbf" + WORKER.replace("\n", "\r\n").encode("utf-8"))
+    code, output = invoke("bridge", "--write")
+    assert code == 0, output
+    data = worker.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert b"\r\n" in data and b"\n" not in data.replace(b"\r\n", b"")
