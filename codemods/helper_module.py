@@ -41,7 +41,7 @@ Changelog: "Sellers can reject the buyer's cancel requests by shipping the packa
 
 from __future__ import annotations
 
-from typing import Any, Callable, List, Optional
+from typing import Any, Callable, Optional
 
 API_VERSION = "{version}"
 
@@ -55,19 +55,21 @@ def _data(result: Any) -> Any:
     return result
 
 
-def _items(result: Any, key: str) -> List[Any]:
+def _items(result: Any, key: str) -> list[Any]:
     data = _data(result)
     if isinstance(data, dict):
         return list(data.get(key) or [])
     return list(data or [])
 
-
+{fallback}
 def {function}(
-    client: Any, cancel_id: Optional[str] = None, order_id: Optional[str] = None
-) -> List[str]:
+    client: Any,
+    cancel_id: Optional[str] = None,
+    order_id: Optional[str] = None,{reject_param}
+) -> list[str]:
     """Ship the order behind a pending cancel request, which rejects the request.
 
-    Returns the ids of the packages shipped (empty when no request is pending).
+    Returns the ids of the packages shipped (empty when no request is pending).{reject_doc}
     """
     if order_id is None:
         if cancel_id is None:
@@ -84,8 +86,9 @@ def {function}(
         return []  # nothing pending any more: withdrawn, or already decided
     shipped = []
     for package in orders[0].get("packages") or []:
-        client.{ship}(str(package["id"]))  # shipping rejects the pending request
-        shipped.append(str(package["id"]))
+        package_id = str(package["id"])
+{ship_call}
+        shipped.append(package_id)
     return shipped
 
 
@@ -93,7 +96,7 @@ def {transport_function}(
     send: Callable[[str, str, Any], Any],
     cancel_id: Optional[str] = None,
     order_id: Optional[str] = None,
-) -> List[str]:
+) -> list[str]:
     """The same flow for code that calls the API through ``send(method, path, body)``."""
     if order_id is None:
         if cancel_id is None:
@@ -118,7 +121,51 @@ def {transport_function}(
 '''
 
 
-def render_helper(methods: ClientMethods, version: str = "202309") -> str:
+# With markets besides the US, Reject Cancellation is still how a seller rejects a request
+# there, and shipping still fails with 21011007 until it is rejected.
+_FALLBACK = '''
+# Outside the US, shipping still fails with this code while a cancel request is pending.
+# cancel-audit: ignore[CA201] still returned outside the US
+AFTER_SALE_PENDING = 21011007
+
+
+def _error_code(exc: Exception) -> Any:
+    for name in ("code", "error_code", "fail_code"):
+        if hasattr(exc, name):
+            return getattr(exc, name)
+    get_code = getattr(exc, "getCode", None)
+    return get_code() if callable(get_code) else None
+
+
+def _ship_or_reject(ship: Callable[[], Any], reject: Optional[Callable[[], Any]]) -> bool:
+    """Ship; where the market still blocks it (outside the US), reject first. True if it did."""
+    try:
+        ship()
+        return False
+    except Exception as exc:
+        # cancel-audit: ignore[CA201] still returned outside the US
+        if reject is None or str(_error_code(exc)) != str(AFTER_SALE_PENDING):
+            raise
+    reject()
+    ship()
+    return True
+
+'''
+
+_REJECT_DOC = """
+
+    ``reject`` is the old Reject Cancellation call, still used where the market (outside
+    the US) refuses to ship while the request is pending."""
+
+_SHIP_US = "        client.{ship}(package_id)  # shipping rejects the pending request"
+_SHIP_MIXED = (
+    "        if _ship_or_reject(lambda pid=package_id: client.{ship}(pid), reject):\n"
+    "            reject = None  # rejected now: the order's other packages ship as usual"
+)
+
+
+def render_helper(methods: ClientMethods, version: str = "202309", us_only: bool = True) -> str:
+    """The helper's source; with other markets it keeps Reject Cancellation as a fallback."""
     return _TEMPLATE.format(
         marker=MARKER,
         version=version,
@@ -126,5 +173,8 @@ def render_helper(methods: ClientMethods, version: str = "202309") -> str:
         transport_function=TRANSPORT_FUNCTION,
         search=methods.search_cancellations,
         detail=methods.order_detail,
-        ship=methods.ship_package,
+        fallback="" if us_only else _FALLBACK,
+        reject_param="" if us_only else "\n    reject: Optional[Callable[[], Any]] = None,",
+        reject_doc="" if us_only else _REJECT_DOC,
+        ship_call=(_SHIP_US if us_only else _SHIP_MIXED).format(ship=methods.ship_package),
     )

@@ -68,6 +68,7 @@ class RejectToShip(AuditCodemod):
         self.bindings: list[dict[str, cst.BaseExpression]] = []
         # local URL variables whose only use was a rewritten call: their assignment goes
         self.spent_locals: list[set[str]] = []
+        self.kept_fallbacks: set[int] = set()
 
     # -- where we are ---------------------------------------------------------------------
 
@@ -96,21 +97,34 @@ class RejectToShip(AuditCodemod):
 
     # -- call sites -----------------------------------------------------------------------
 
+    def visit_Call(self, node: cst.Call) -> None:
+        # ship_to_reject(..., reject=lambda: client.reject_cancellation(...)) is a rewrite
+        # already made for mixed markets: its fallback stays.
+        if isinstance(node.func, cst.Name) and node.func.value == HELPER_FUNCTION:
+            for arg in node.args:
+                keyword = arg.keyword.value if arg.keyword is not None else None
+                if keyword == "reject" and isinstance(arg.value, cst.Lambda):
+                    self.kept_fallbacks.add(id(arg.value.body))
+
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        if id(original_node) in self.kept_fallbacks:
+            return updated_node
         use = call_use(original_node, self.evaluator, self.catalog)
         if use is None or use.endpoint != _ENDPOINT:
             return updated_node
-        if not self.settings.us_only:
-            others = ", ".join(m for m in self.settings.markets if m != "US")
-            self.note_manual(
-                original_node,
-                f"keep Reject Cancellation for {others}; for US shops call "
-                f"{HELPER_FUNCTION}(client, cancel_id=...) instead",
-            )
-            return updated_node
         if use.via == "method":
             return self._rewrite_method_call(original_node, updated_node)
+        if not self.settings.us_only:
+            self.note_manual(
+                original_node,
+                f"keep Reject Cancellation for {self._other_markets()}; for US shops call "
+                f"{TRANSPORT_FUNCTION}(send, cancel_id=...) instead",
+            )
+            return updated_node
         return self._rewrite_transport_call(original_node, updated_node, use)
+
+    def _other_markets(self) -> str:
+        return ", ".join(m for m in self.settings.markets if m != "US")
 
     def _rewrite_method_call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         func = updated.func
@@ -131,9 +145,15 @@ class RejectToShip(AuditCodemod):
             return updated
         self._import(HELPER_FUNCTION)
         self.changes += 1
-        return cst.parse_expression(
-            f"{HELPER_FUNCTION}({_code(func.value)}, {keyword}={_code(value)})"
-        )
+        call = f"{HELPER_FUNCTION}({_code(func.value)}, {keyword}={_code(value)})"
+        if not self.settings.us_only:
+            # Other markets still reject this way: keep the call as the helper's fallback.
+            call = (
+                f"{HELPER_FUNCTION}(\n    {_code(func.value)},\n    {keyword}={_code(value)},\n"
+                f"    # cancel-audit: ignore[CA101] still how {self._other_markets()} rejects\n"
+                f"    reject=lambda: {_code(original)},\n)"
+            )
+        return cst.parse_expression(call)
 
     def _order_at_hand(
         self, cancel_id: Optional[cst.BaseExpression]

@@ -25,7 +25,7 @@ from audit.config import Config, apply_to_catalog
 from audit.findings import Finding, ScanResult
 from audit.prefilter import Prefilter
 from audit.python.detector import FileContext, detect
-from audit.scanner import ScanOptions, scan
+from audit.scanner import ScanOptions, apply_suppressions, scan
 from audit.source import SourceError, decode, read_bytes
 from codemods.base import AuditCodemod, FixSettings, ManualNote
 from codemods.helper_module import (
@@ -202,7 +202,9 @@ def plan_fixes(
         if fix.changed and "ship_to_reject" in fix.after and "ship_to_reject" not in fix.before:
             helper_dirs[helper_dir] = True
     for directory in helper_dirs:
-        files.append(_helper_file(directory, methods, paths))
+        files.append(
+            _helper_file(directory, render_helper(methods, us_only=config.markets == ("US",)))
+        )
     return FixPlan(files, skipped_unsafe, result)
 
 
@@ -314,23 +316,23 @@ def _remaining(after: str, rel: str, fix: FileFix, settings: FixSettings, config
     module = cst.parse_module(after)
     context = FileContext(rel, config.markets, True, True, dict(settings.project_constants))
     output = detect(module, after.splitlines(), settings.catalog, context)
+    findings, _, _ = apply_suppressions(output.findings, output.suppressions)
     problems = []
     for rule in fix.fixed:
-        left = [f for f in output.findings if f.rule == rule]
+        left = [f for f in findings if f.rule == rule]
         manual = [n for n in fix.manual if n.rule == rule]
         if len(left) > len(manual):
             problems.append(f"{len(left) - len(manual)} {rule}")
     return ", ".join(problems)
 
 
-def _helper_file(directory: Path, methods: ClientMethods, roots: tuple[Path, ...]) -> FileFix:
+def _helper_file(directory: Path, text: str) -> FileFix:
     path = directory / f"{HELPER_MODULE}.py"
     rel = (
         path.resolve().relative_to(Path.cwd().resolve()).as_posix()
         if Path.cwd().resolve() in path.resolve().parents
         else path.as_posix()
     )
-    text = render_helper(methods)
     if path.exists():
         existing = path.read_text(encoding="utf-8", errors="replace")
         fix = FileFix(path, rel, existing, existing, "utf-8")

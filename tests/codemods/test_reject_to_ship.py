@@ -178,11 +178,30 @@ def test_without_cancel_id_search_the_lookup_needs_a_person() -> None:
     assert "order_id=" in codemod.manual[0].message
 
 
-def test_mixed_markets_keep_reject_cancellation() -> None:
+def test_mixed_markets_keep_reject_cancellation_as_the_fallback() -> None:
     source = 'def run(client, c):\n    client.reject_cancellation(c["cancel_id"])\n'
     code, codemod = apply(source, settings=FixSettings(markets=("US", "UK")))
+    assert code == (
+        "from .ship_to_reject import ship_to_reject\n\n"
+        "def run(client, c):\n"
+        "    ship_to_reject(\n"
+        "        client,\n"
+        '        order_id=c["order_id"],\n'
+        "        # cancel-audit: ignore[CA101] still how UK rejects\n"
+        '        reject=lambda: client.reject_cancellation(c["cancel_id"]),\n'
+        "    )\n"
+    )
+    assert codemod.manual == []
+    again, second = apply(code, settings=FixSettings(markets=("US", "UK")))
+    assert again == code and second.changes == 0
+
+
+def test_mixed_markets_leave_transport_calls_to_a_person() -> None:
+    url = "f'/return_refund/202309/cancellations/{cid}/reject'"
+    source = f"def f(t, cid):\n    t.request('POST', {url})\n"
+    code, codemod = apply(source, settings=FixSettings(markets=("US", "UK")))
     assert code == source
-    assert "UK" in codemod.manual[0].message
+    assert "keep Reject Cancellation for UK" in codemod.manual[0].message
 
 
 def test_comments_and_formatting_outside_the_call_are_kept() -> None:

@@ -75,3 +75,55 @@ def test_diff_mode_writes_nothing_and_exits_1(legacy_copy: Path) -> None:
     assert "+++ b/tiktok_bridge/ship_to_reject.py" in result.stdout
     assert "-    return transport.request(" in result.stdout
     assert snapshot(legacy_copy) == before
+
+
+MIXED_MARKET_RUN = """
+import sys
+sys.path.insert(0, ".")
+from audit.sandbox import Sandbox
+from tiktok_bridge.cancel_worker import CancelRequestWorker
+from tiktok_bridge.client import ShopClient
+from tiktok_bridge.config import Settings
+from tiktok_bridge.transport import TikTokTransport
+from tiktok_bridge.warehouse import InMemoryWarehouse
+import os
+
+market = sys.argv[1]
+with Sandbox(scenario="pending-cancel", market=market, as_of="2024-04-15") as sb:
+    os.environ["TTS_BASE_URL"] = sb.base_url
+    client = ShopClient(TikTokTransport(Settings.from_env()))
+    CancelRequestWorker(client, InMemoryWarehouse(packed={"5760003"})).run()
+    print(sb.cancellation("4030003")["cancel_status"], len(sb.calls_to("reject_cancellation")),
+          sorted(p["status"] for p in sb.state()["packages"] if p["order_id"] == "5760003"))
+"""
+
+
+def test_mixed_markets_fix_keeps_reject_cancellation_for_the_uk(legacy_copy: Path) -> None:
+    fixed = run(
+        [
+            "-m",
+            "audit",
+            "fix",
+            ".",
+            "--write",
+            "--unsafe-fixes",
+            "--markets",
+            "US,UK",
+            "--rule",
+            "CA101",
+        ],
+        legacy_copy,
+    )
+    assert "reject=lambda: self.client.reject_cancellation(" in (
+        legacy_copy / "tiktok_bridge" / "cancel_worker.py"
+    ).read_text(encoding="utf-8")
+    assert "keep Reject Cancellation for UK" in fixed.stdout + fixed.stderr  # transport sites
+
+    us = run(["-c", MIXED_MARKET_RUN, "US"], legacy_copy)
+    assert us.returncode == 0, us.stderr
+    assert us.stdout.split()[:2] == ["REJECTED", "0"]  # shipped; no Reject Cancellation call
+
+    uk = run(["-c", MIXED_MARKET_RUN, "UK"], legacy_copy)
+    assert uk.returncode == 0, uk.stderr
+    assert uk.stdout.split()[:2] == ["REJECTED", "1"]  # shipping blocked: rejected, then shipped
+    assert "SHIPPED" in uk.stdout
