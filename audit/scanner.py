@@ -102,15 +102,21 @@ def scan(options: ScanOptions, progress: Optional[ProgressCallback] = None) -> S
     errors: list[FileError] = []
     for item in discover(list(options.paths), discovery):
         if isinstance(item, SourceFile):
-            if options.changed_files is None or item.path.resolve() in options.changed_files:
-                files.append(item)
+            files.append(item)
         elif isinstance(item, Skipped):
             skipped.append(item)
         else:
             errors.append(item)
 
+    # Context and constants come from the whole project, even when only changed files
+    # are reported: errors.py defines AFTER_SALE whether or not it changed.
     candidates, constants, others = _read_phase(files, prefilter, skipped, errors)
     project_has_context = any(c.has_context for c in candidates)
+    if options.changed_files is not None:
+        changed = options.changed_files
+        files = [f for f in files if f.path.resolve() in changed]
+        candidates = [c for c in candidates if c.file.path.resolve() in changed]
+        others = [f for f in others if f.path.resolve() in changed]
     code_names = [name for name, value in constants.items() if value in catalog.codes]
     if code_names:
         candidates.extend(_constant_users(others, code_names, prefilter, errors))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import sys
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import click
 
@@ -28,6 +28,9 @@ from audit.findings import CONFIDENCES, SEVERITY_RANK, ScanResult
 from audit.output import FORMATS, RenderContext, renderer
 from audit.scanner import ScanOptions
 from audit.scanner import scan as run_scan
+
+if TYPE_CHECKING:
+    from audit.baseline import Baseline
 
 
 def resolve_config(paths: tuple[Path, ...], config_file: Optional[Path]) -> Config:
@@ -130,6 +133,18 @@ def _progress(done: int, total: int) -> None:
     is_flag=True,
     help="Do not let files that fail to parse or decode set exit status 1.",
 )
+@click.option(
+    "--baseline",
+    "baseline_file",
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help="Findings recorded in this baseline are 'baselined' and do not set the exit status.",
+)
+@click.option(
+    "--changed-since",
+    metavar="REF",
+    help="Only scan Python files changed since the merge base of REF and HEAD, and untracked ones.",
+)
 @click.pass_context
 def scan(
     ctx: click.Context,
@@ -147,6 +162,8 @@ def scan(
     ignore_rules: Optional[str],
     min_confidence: Optional[str],
     ignore_errors: bool,
+    baseline_file: Optional[Path],
+    changed_since: Optional[str],
 ) -> None:
     """Scan Python files under PATHS (default: .) for Reject Cancellation use,
     21011007 handling, legacy API calls and shipping that now rejects cancel requests.
@@ -171,13 +188,22 @@ def scan(
         )
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from exc
+    baseline = _read_baseline(baseline_file)
+    changed = _changed_files(changed_since, paths)
 
     show_progress = sys.stderr.isatty() and not options.get("quiet")
     try:
-        result = run_scan(ScanOptions(paths, config), _progress if show_progress else None)
+        result = run_scan(
+            ScanOptions(paths, config, changed_files=changed),
+            _progress if show_progress else None,
+        )
     except Exception as exc:  # an internal error: say so plainly, exit 2
         click.echo(f"cancel-audit: internal error: {type(exc).__name__}: {exc}", err=True)
         ctx.exit(EXIT_ERROR)
+    if baseline is not None:
+        from audit.baseline import apply_baseline, scan_scope
+
+        result = apply_baseline(result, baseline, scan_scope(paths, config.rule_enabled, changed))
 
     catalog = apply_to_catalog(config, load_catalog())
     context = RenderContext(
@@ -192,6 +218,28 @@ def scan(
     for name, path in outputs:
         write_text_atomic(path, renderer(name)(result, plain))
     ctx.exit(exit_status(result, config.fail_on, ignore_errors))
+
+
+def _read_baseline(path: Optional[Path]) -> Optional[Baseline]:
+    if path is None:
+        return None
+    from audit.baseline import BaselineError, read_baseline  # deferred: start-up time
+
+    try:
+        return read_baseline(path)
+    except BaselineError as exc:
+        raise click.BadParameter(str(exc), param_hint="--baseline") from exc
+
+
+def _changed_files(ref: Optional[str], paths: tuple[Path, ...]) -> Optional[frozenset[Path]]:
+    if ref is None:
+        return None
+    from audit.changed import ChangedFilesError, changed_python_files  # deferred: start-up time
+
+    try:
+        return changed_python_files(ref, paths)
+    except ChangedFilesError as exc:
+        raise click.BadParameter(str(exc), param_hint="--changed-since") from exc
 
 
 def _config_from_options(

@@ -27,6 +27,12 @@ class Renderer(Protocol):
 FORMATS: dict[str, str] = {
     "text": "audit.output.text:render",
     "json": "audit.output.json_format:render",
+    "markdown": "reports.render:render_markdown_result",
+    "html": "reports.render:render_html_result",
+    "sarif": "audit.output.sarif:render",
+    "junit": "audit.output.junit:render",
+    "github": "audit.output.github:render",
+    "gitlab": "audit.output.gitlab:render",
 }
 
 

@@ -79,3 +79,23 @@ def test_fingerprint_survives_lines_inserted_above(tmp_path: Path) -> None:
     after = scan(ScanOptions((tmp_path,), Config())).findings[0]
     assert after.line == before.line + 15
     assert after.fingerprint == before.fingerprint
+
+
+def test_changed_files_still_see_context_and_constants_of_unchanged_ones(tmp_path: Path) -> None:
+    write(tmp_path, "transport.py", 'HEADER = "x-tts-access-token"\n')
+    write(tmp_path, "errors.py", "AFTER_SALE_PENDING = 21011007\n")
+    write(
+        tmp_path,
+        "worker.py",
+        "from .errors import AFTER_SALE_PENDING\n\n"
+        "def run(client, cid, exc):\n"
+        "    client.reject_cancellation(cid)\n"
+        "    return exc.code == AFTER_SALE_PENDING\n",
+    )
+    changed = frozenset({(tmp_path / "worker.py").resolve()})
+    result = scan(ScanOptions((tmp_path,), Config(), changed_files=changed))
+    assert [(f.path.rsplit("/", 1)[-1], f.rule) for f in result.findings] == [
+        ("worker.py", "CA101"),
+        ("worker.py", "CA201"),
+    ]
+    assert result.files_scanned == 1

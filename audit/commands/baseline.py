@@ -1,0 +1,146 @@
+"""``cancel-audit baseline write``: accept today's findings so CI fails only on new ones."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, Optional
+
+import click
+
+from audit.baseline import DEFAULT_BASELINE, BaselineError, from_result, write_baseline
+from audit.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
+from audit.commands.scan import _config_from_options, _progress
+from audit.config import ConfigError
+from audit.findings import CONFIDENCES
+from audit.scanner import ScanOptions
+from audit.scanner import scan as run_scan
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+@click.group()
+def baseline() -> None:
+    """Record today's findings in a baseline file, then gate CI on new findings only:
+    `cancel-audit scan . --baseline .cancel-audit-baseline.json`.
+    """
+
+
+WRITE_EPILOG = (
+    "Exit status: 0 written; 1 written, but some files could not be scanned (unless "
+    "--ignore-errors); 2 usage, config or file error (the file exists and --force is not given)."
+)
+
+
+@baseline.command(epilog=WRITE_EPILOG)
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    default=DEFAULT_BASELINE,
+    show_default=True,
+    help="Baseline file to write.",
+)
+@click.option("--force", is_flag=True, help="Overwrite the baseline file if it exists.")
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Config file (default: nearest .cancel-audit.yaml or pyproject.toml [tool.cancel-audit]).",
+)
+@click.option(
+    "--exclude",
+    multiple=True,
+    metavar="GLOB",
+    help="Skip paths matching this gitignore-style glob (repeatable).",
+)
+@click.option("--no-gitignore", is_flag=True, help="Scan files that .gitignore excludes.")
+@click.option("--max-file-size", metavar="SIZE", help="Skip larger files (default 1MB).")
+@click.option("--markets", metavar="US,UK,...", help="Markets the integration serves.")
+@click.option("--select", metavar="IDS", help="Only these rules, comma-separated.")
+@click.option("--ignore", "ignore_rules", metavar="IDS", help="Skip these rules.")
+@click.option(
+    "--min-confidence",
+    type=click.Choice(CONFIDENCES),
+    default=None,
+    help="Leave out findings below this confidence [default: medium].",
+)
+@click.option(
+    "--ignore-errors",
+    is_flag=True,
+    help="Do not let files that fail to parse or decode set exit status 1.",
+)
+@click.pass_context
+def write(
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    output: Path,
+    force: bool,
+    config_file: Optional[Path],
+    exclude: tuple[str, ...],
+    no_gitignore: bool,
+    max_file_size: Optional[str],
+    markets: Optional[str],
+    select: Optional[str],
+    ignore_rules: Optional[str],
+    min_confidence: Optional[str],
+    ignore_errors: bool,
+) -> None:
+    """Scan PATHS (default: .) and write every finding to the baseline file.
+
+    Run it, and later scans, from the same directory (the repository root): findings
+    are keyed by fingerprint, and a fingerprint includes the file's path.
+    """
+    options: dict[str, Any] = ctx.obj or {}
+    paths = paths or (Path("."),)
+    if output.exists() and not force:
+        raise click.BadParameter(
+            f"{output} already exists; pass --force to overwrite it.", param_hint="--output"
+        )
+    try:
+        config = _config_from_options(
+            paths,
+            config_file,
+            exclude,
+            no_gitignore,
+            max_file_size,
+            markets,
+            select,
+            ignore_rules,
+            min_confidence,
+            None,
+        )
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from exc
+
+    show_progress = sys.stderr.isatty() and not options.get("quiet")
+    try:
+        result = run_scan(ScanOptions(paths, config), _progress if show_progress else None)
+    except Exception as exc:  # an internal error: say so plainly, exit 2
+        click.echo(f"cancel-audit: internal error: {type(exc).__name__}: {exc}", err=True)
+        ctx.exit(EXIT_ERROR)
+
+    try:
+        write_baseline(output, from_result(result), force=force)
+    except BaselineError as exc:
+        raise click.BadParameter(str(exc), param_hint="--output") from exc
+    for error in result.errors:
+        click.echo(f"{error.path}: error: {error.message}", err=True)
+    if not options.get("quiet"):
+        files = len({f.path for f in result.findings})
+        message = (
+            f"Wrote {_plural(len(result.findings), 'finding')} in {_plural(files, 'file')} "
+            f"to {output}."
+        )
+        if result.errors:
+            message += (
+                f" {_plural(len(result.errors), 'file')} could not be scanned; "
+                "their findings are not in it."
+            )
+        click.echo(message)
+    ctx.exit(EXIT_FINDINGS if result.errors and not ignore_errors else EXIT_OK)
