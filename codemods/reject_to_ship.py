@@ -2,18 +2,21 @@
 
 Rewrites, in the project's own calling convention:
 
-- an SDK-style call ``client.reject_cancellation(cancel_id, ...)`` into
-  ``ship_to_reject(client, cancel_id=cancel_id)``;
-- a wrapper method ``def reject_cancellation(self, cancel_id, ...)`` into a body that
-  delegates to ``ship_to_reject(self, cancel_id=cancel_id)``, so every caller, including
-  ones outside this repository, gets the new flow;
+- an SDK-style call ``client.reject_cancellation(cancel["cancel_id"], ...)`` into
+  ``ship_to_reject(client, order_id=cancel["order_id"])`` when the cancel record is at
+  hand (directly or through a local name), else ``ship_to_reject(client, cancel_id=...)``
+  when the project's ``search_cancellations`` can filter by ``cancel_ids``;
 - a raw call through a transport, ``transport.request("POST", f".../{cid}/reject", ...)``
   or ``session.post(url, json=...)``, into ``ship_to_reject_via(send, cancel_id=cid)``
-  where ``send`` goes through the same transport;
-- a route-table entry or module constant that holds the path, once nothing uses it.
+  where ``send`` goes through the same transport; a wrapper method whose URL sits in a
+  local variable loses that variable too;
+- a route-table entry that holds the path, once nothing looks it up.
 
-Anything else (a bare function, a generated SDK method, a URL whose cancel id cannot be
-located) is left alone with a manual note: the codemod never guesses.
+With markets besides the US configured (an unsafe fix), SDK-style calls keep Reject
+Cancellation as the helper's ``reject=`` fallback for the markets that still refuse to
+ship; transport calls are left to a person. Anything else (a bare function, a generated
+SDK method, a URL whose cancel id cannot be located) is left alone with a manual note:
+the codemod never guesses.
 """
 
 from __future__ import annotations
