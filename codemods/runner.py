@@ -9,6 +9,7 @@ pass changes nothing. Writes are atomic and keep encoding, BOM, newlines and fil
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import importlib
 import re
@@ -35,6 +36,8 @@ from codemods.helper_module import (
     render_helper,
 )
 from codemods.reject_to_ship import HelperImport, RejectToShip
+
+_MAX_ROUNDS = 4
 
 # Order matters: dead 21011007 branches go before their reject calls are rewritten.
 CODEMODS: dict[str, str] = {
@@ -168,39 +171,59 @@ def plan_fixes(
         constants.update(prefilter.project_constants(text.encode("utf-8", "replace")))
     methods, client_ready, search_by_cancel_id = _client_methods(project_text)
 
-    files: list[FileFix] = []
-    helper_dirs: dict[Path, bool] = {}
     findings_by_path: dict[str, list[Finding]] = {}
     for finding in fixable:
         findings_by_path.setdefault(finding.path, []).append(finding)
-    for rel, file_rules in sorted(by_path.items()):
-        if rel not in sources:
-            continue
-        path, text, encoding = sources[rel]
-        root = _package_root(path)
-        helper_dir = root or path.parent
-        settings = FixSettings(
-            catalog=catalog,
-            markets=config.markets,
-            project_constants={k: v for k, v in constants.items() if isinstance(v, (str, int))},
-            project_text="\n".join(t for r, (_, t, _) in sources.items() if r != rel),
-        )
-        fix = _fix_file(
-            path,
-            rel,
-            text,
-            encoding,
-            sorted(set(file_rules), key=list(CODEMODS).index),
-            settings,
-            _helper_import(path, helper_dir, root is not None),
-            client_ready,
-            search_by_cancel_id,
-            config,
-        )
+    project_constants = {k: v for k, v in constants.items() if isinstance(v, (str, int))}
+    current = {rel: text for rel, (_, text, _) in sources.items()}
+    fixes: dict[str, FileFix] = {}
+    # A rewrite in one file can free a definition in another (the last use of
+    # AFTER_SALE_PENDING goes, so errors.py can drop it): repeat until nothing moves.
+    for _ in range(_MAX_ROUNDS):
+        moved = False
+        for rel, file_rules in sorted(by_path.items()):
+            if rel not in sources or (rel in fixes and fixes[rel].failure):
+                continue
+            path, original, encoding = sources[rel]
+            root = _package_root(path)
+            settings = FixSettings(
+                catalog=catalog,
+                markets=config.markets,
+                project_constants=project_constants,
+                project_text="\n".join(t for r, t in current.items() if r != rel),
+            )
+            fix = _fix_file(
+                path,
+                rel,
+                current[rel],
+                encoding,
+                sorted(set(file_rules), key=list(CODEMODS).index),
+                settings,
+                _helper_import(path, root or path.parent, root is not None),
+                client_ready,
+                search_by_cancel_id,
+                config,
+            )
+            if rel in fixes:  # a later round: keep the original text and the earlier counts
+                for rule, count in fixes[rel].fixed.items():
+                    fix.fixed[rule] = fix.fixed.get(rule, 0) + count
+                fix.manual = map_notes(fix.manual, current[rel], original)
+            fix.before = original
+            fixes[rel] = fix
+            if fix.after != current[rel]:
+                current[rel] = fix.after
+                moved = True
+        if not moved:
+            break
+
+    files: list[FileFix] = []
+    helper_dirs: dict[Path, bool] = {}
+    for rel, fix in sorted(fixes.items()):
         _note_untouched(fix, findings_by_path.get(rel, []))
         files.append(fix)
         if fix.changed and "ship_to_reject" in fix.after and "ship_to_reject" not in fix.before:
-            helper_dirs[helper_dir] = True
+            root = _package_root(fix.path)
+            helper_dirs[root or fix.path.parent] = True
     for directory in helper_dirs:
         files.append(
             _helper_file(directory, render_helper(methods, us_only=config.markets == ("US",)))
@@ -209,10 +232,11 @@ def plan_fixes(
 
 
 def _note_untouched(fix: FileFix, findings: list[Finding]) -> None:
-    """A finding of a rule no codemod touched in this file, and no note explains: say so."""
-    noted = {(n.rule, n.line) for n in fix.manual}
+    """Findings of a rule no codemod rewrote here and no codemod note explains: say so."""
     for finding in findings:
-        if finding.rule in fix.fixed or (finding.rule, finding.line) in noted:
+        if finding.rule in fix.fixed:
+            continue
+        if any(n.rule == finding.rule and n.line == finding.line for n in fix.manual):
             continue
         fix.manual.append(
             ManualNote(
@@ -252,6 +276,7 @@ def _apply(
 ) -> tuple[cst.Module, dict[str, int], list[ManualNote]]:
     fixed: dict[str, int] = {}
     manual: list[ManualNote] = []
+    original = module.code
     for rule in rules:
         cls = _codemod_class(rule)
         if cls is None:
@@ -262,11 +287,29 @@ def _apply(
             codemod = RejectToShip(context, settings, helper, client_ready, search_by_cancel_id)
         else:
             codemod = cls(context, settings)
+        before = module.code
         module = codemod.transform_module(module)
         if codemod.changes:
             fixed[rule] = codemod.changes
-        manual.extend(codemod.manual)
+        # Notes are positioned in this codemod's input; report them in the file as it was.
+        manual.extend(map_notes(codemod.manual, before, original))
     return module, fixed, manual
+
+
+def map_notes(notes: list[ManualNote], source: str, target: str) -> list[ManualNote]:
+    """Move note lines from ``source`` to ``target`` through the lines both share.
+
+    Notes mark code a codemod left alone, so their lines survive the other rewrites.
+    """
+    if source == target or not notes:
+        return list(notes)
+    matcher = difflib.SequenceMatcher(None, source.splitlines(), target.splitlines(), False)
+    line_map: dict[int, int] = {}
+    for tag, i1, i2, j1, _ in matcher.get_opcodes():
+        if tag == "equal":
+            for offset in range(i2 - i1):
+                line_map[i1 + offset + 1] = j1 + offset + 1
+    return [dataclasses.replace(n, line=line_map.get(n.line, n.line)) for n in notes]
 
 
 def _fix_file(

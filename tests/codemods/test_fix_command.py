@@ -139,3 +139,10 @@ def test_bom_and_crlf_are_kept(project: Path) -> None:
     data = worker.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
     assert b"\r\n" in data and b"\n" not in data.replace(b"\r\n", b"")
+
+
+def test_manual_notes_are_reported_at_the_lines_of_the_file_as_it_was() -> None:
+    before = "a = 1\nb = 2\nkeep_me()\n"
+    after_first_codemod = "b = 2\nkeep_me()\n"  # an earlier codemod removed line 1
+    note = runner.ManualNote("CA301", 2, 1, "left alone")
+    assert runner.map_notes([note], after_first_codemod, before)[0].line == 3
