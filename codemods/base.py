@@ -7,16 +7,21 @@ its own patterns) and records a ``ManualNote`` wherever the safe rewrite is not 
 
 from __future__ import annotations
 
+import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
-from typing import ClassVar, Optional, Union
+from typing import TYPE_CHECKING, ClassVar, Optional, Union
 
 import libcst as cst
 from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
-from libcst.metadata import PositionProvider
+from libcst.metadata import PositionProvider, ProviderT
 
 from audit.catalog import Catalog, load_catalog
 from audit.python.scope import ModuleScope, collect_scope
 from audit.python.strings import Evaluator
+
+if TYPE_CHECKING:
+    from audit.findings import Finding
 
 
 @dataclass(frozen=True)
@@ -46,8 +51,10 @@ class FixSettings:
         return self.markets == ("US",)
 
     def used_elsewhere(self, name: str, minimum: int = 1) -> bool:
-        """True when ``name`` occurs more than ``minimum`` times in the project's text."""
-        return self.project_text.count(name) > minimum
+        """True when ``name`` occurs more than ``minimum`` times in the project's text, as a
+        whole word (``AFTER_SALE`` does not count inside ``AFTER_SALE_MESSAGE``)."""
+        pattern = rf"(?<![\w]){re.escape(name)}(?![\w])"
+        return len(re.findall(pattern, self.project_text)) > minimum
 
 
 class AuditCodemod(VisitorBasedCodemodCommand):
@@ -55,7 +62,7 @@ class AuditCodemod(VisitorBasedCodemodCommand):
 
     RULE: ClassVar[str] = ""
     SAFETY: ClassVar[str] = "safe"  # "safe" or "unsafe" (needs --unsafe-fixes)
-    METADATA_DEPENDENCIES = (PositionProvider,)
+    METADATA_DEPENDENCIES: ClassVar[Collection[ProviderT]] = (PositionProvider,)
 
     def __init__(self, context: CodemodContext, settings: Optional[FixSettings] = None) -> None:
         super().__init__(context)
@@ -85,6 +92,21 @@ class AuditCodemod(VisitorBasedCodemodCommand):
     ) -> cst.ClassDef:
         self.class_stack.pop()
         return updated_node
+
+    def rule_findings(self, module: cst.Module) -> list[Finding]:
+        """What the scanner reports for this codemod's rule in ``module`` (as for a US
+        shop: market-specific rules included), so a codemod can note every site it leaves."""
+        from audit.python.detector import FileContext, detect
+
+        context = FileContext(
+            path=self.context.filename or "<module>",
+            markets=("US",),
+            file_has_context=True,
+            project_has_context=True,
+            project_constants=dict(self.settings.project_constants),
+        )
+        output = detect(module, module.code.splitlines(), self.catalog, context)
+        return [finding for finding in output.findings if finding.rule == self.RULE]
 
     def note_manual(self, node: cst.CSTNode, message: str) -> None:
         position = self.get_metadata(PositionProvider, node)
