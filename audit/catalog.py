@@ -88,6 +88,15 @@ class Rule:
     endpoints: tuple[str, ...] = ()
     codes: bool = False
     us_only: bool = False
+    # "calls": only call sites inside functions count (not definitions or SDK wrappers)
+    sites: str = "all"
+    # facts of an enclosing function that excuse a call site (an endpoint it also calls,
+    # or the cancel flag it reads)
+    excused_by: tuple[str, ...] = ()
+    # call arguments that make a call a lookup of given items rather than a search
+    lookup_filters: tuple[str, ...] = ()
+    # endpoints whose use in the same file keeps a finding's code alive
+    live_with: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -266,6 +275,10 @@ def _parse_rule(rule_id: str, raw: dict[str, Any]) -> Rule:
         endpoints=tuple(raw.get("endpoints", ())),
         codes=bool(raw.get("codes", False)),
         us_only=bool(raw.get("us_only", False)),
+        sites=raw.get("sites", "all"),
+        excused_by=tuple(raw.get("excused_by", ())),
+        lookup_filters=tuple(raw.get("lookup_filters", ())),
+        live_with=tuple(raw.get("live_with", ())),
     )
 
 

@@ -41,10 +41,12 @@ class Finding:
     endpoint: Optional[str] = None
     fingerprint: str = ""
     status: str = "new"  # "new" or "baselined"
+    defines: Optional[str] = None  # the module constant this match is the value of
 
     def to_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
         data.pop("matched")
+        data.pop("defines")
         return data
 
 

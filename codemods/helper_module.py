@@ -74,7 +74,6 @@ def {function}(
     if order_id is None:
         if cancel_id is None:
             raise ValueError("ship_to_reject needs a cancel_id or an order_id")
-        # cancel-audit: ignore[CA301] looks up one request's order, not pending requests
         found = _items(client.{search}(cancel_ids=[cancel_id]), "cancellations")
         if not found:
             raise LookupError(f"cancel request {{cancel_id}} not found")
@@ -101,9 +100,14 @@ def {transport_function}(
     if order_id is None:
         if cancel_id is None:
             raise ValueError("ship_to_reject_via needs a cancel_id or an order_id")
-        # cancel-audit: ignore[CA301] looks up one request's order, not pending requests
-        search = f"/return_refund/{{API_VERSION}}/cancellations/search"
-        found = _items(send("POST", search, {{"cancel_ids": [cancel_id]}}), "cancellations")
+        found = _items(
+            send(
+                "POST",
+                f"/return_refund/{{API_VERSION}}/cancellations/search",
+                {{"cancel_ids": [cancel_id]}},
+            ),
+            "cancellations",
+        )
         if not found:
             raise LookupError(f"cancel request {{cancel_id}} not found")
         order_id = str(found[0]["order_id"])

@@ -23,7 +23,6 @@ from audit.suppressions import Suppression, parse_suppression
 
 _STRING_NODES = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)
 _CODE_NODES = (cst.Integer, cst.Name, cst.Attribute, cst.Subscript)
-_SHIP_ENDPOINTS = frozenset({"ship_package", "batch_ship_packages", "mark_package_shipped"})
 
 
 @dataclass(frozen=True)
@@ -48,6 +47,7 @@ class RawFinding:
     endpoint: Optional[str] = None
     # An 8-digit error code is rare enough to show without context, but not certain.
     floor: str = "low"
+    defines: Optional[str] = None  # the module constant whose value this match is
 
 
 @dataclass
@@ -55,8 +55,10 @@ class _Frame:
     name: str
     is_wrapper: bool  # a def named like an SDK method: its callers are the call sites
     class_name: Optional[str]
-    consults_flag: bool = False
-    ship_sites: list[RawFinding] = field(default_factory=list)
+    # What the function does or reads: endpoint names it calls, the cancel flag it reads.
+    facts: set[str] = field(default_factory=set)
+    # Call-site findings that an enclosing function's facts may still excuse.
+    deferred: list[RawFinding] = field(default_factory=list)
 
 
 @dataclass
@@ -64,6 +66,9 @@ class DetectorOutput:
     findings: list[Finding]
     inventory: list[InventoryEntry]
     suppressions: list[Suppression]
+    # Names the file's still-live 21011007 handling uses (legacy API code): constants
+    # bound to them elsewhere in the project are live too.
+    live_names: set[str] = field(default_factory=set)
 
 
 class _Visitor(cst.CSTVisitor):
@@ -84,6 +89,7 @@ class _Visitor(cst.CSTVisitor):
         # must never count: docstrings, assignment targets, imports).
         self._skip: set[int] = set()
         self._claimed: Optional[cst.CSTNode] = None
+        self._defining: Optional[str] = None  # inside ``NAME = ...`` at module level
 
     # -- helpers --------------------------------------------------------------------------
 
@@ -109,21 +115,26 @@ class _Visitor(cst.CSTVisitor):
         rule = self.catalog.rules.get(rule_id)
         if rule is None:
             return
-        self.raw.append(RawFinding(rule, node, what, strong, endpoint, floor))
+        self.raw.append(RawFinding(rule, node, what, strong, endpoint, floor, self._defining))
 
     def _endpoint_use(self, use: EndpointUse, role: str, node: cst.CSTNode) -> None:
         self.inventory.append((use, role, node))
+        frame = self.frames[-1]
+        if role != "definition":
+            frame.facts.add(use.endpoint)
         rule = self.catalog.rule_for_endpoint(use.endpoint)
         if rule is None:
             return
-        if use.endpoint in _SHIP_ENDPOINTS:
-            frame = self.frames[-1]
-            if role != "definition" and self._in_function() and not frame.is_wrapper:
-                frame.ship_sites.append(
-                    RawFinding(rule, node, use.description, use.strong, use.endpoint)
-                )
-            return
-        self._report(rule.id, node, use.description, use.strong, use.endpoint)
+        raw = RawFinding(rule, node, use.description, use.strong, use.endpoint)
+        if rule.sites != "calls":
+            self.raw.append(raw)
+        elif (
+            role != "definition"
+            and self._in_function()
+            and not frame.is_wrapper
+            and not _filters_by(node, rule.lookup_filters, self.evaluator)
+        ):
+            frame.deferred.append(raw)  # decided when the enclosing functions are known
 
     # -- scopes ---------------------------------------------------------------------------
 
@@ -145,16 +156,17 @@ class _Visitor(cst.CSTVisitor):
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         frame = self.frames.pop()
-        if frame.consults_flag:
-            return  # every ship call in here, nested ones included, is a decision
-        self.frames[-1].ship_sites.extend(frame.ship_sites)
+        # A call site is excused by what its function, or any function around it, does:
+        # reading is_buyer_request_cancel before shipping (CA401), approving (CA301).
+        self.frames[-1].deferred.extend(
+            raw for raw in frame.deferred if not frame.facts & set(raw.rule.excused_by)
+        )
 
     def visit_Module(self, node: cst.Module) -> None:
         self._skip_docstring(node)
 
     def leave_Module(self, original_node: cst.Module) -> None:
-        for site in self.frames[0].ship_sites:
-            self.raw.append(site)
+        self.raw.extend(self.frames[0].deferred)
 
     def _skip_docstring(self, body: Union[cst.Module, cst.BaseSuite]) -> None:
         statements = body.body
@@ -174,6 +186,12 @@ class _Visitor(cst.CSTVisitor):
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
             self._skip.add(id(target.target))
+        target = node.targets[0].target
+        if not self._in_function() and len(node.targets) == 1 and isinstance(target, cst.Name):
+            self._defining = target.value
+
+    def leave_Assign(self, original_node: cst.Assign) -> None:
+        self._defining = None
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         self._skip.add(id(node.target))
@@ -185,7 +203,7 @@ class _Visitor(cst.CSTVisitor):
         if node.keyword is not None:
             self._skip.add(id(node.keyword))
             if node.keyword.value == self.catalog.cancel_flag:  # get_order_list(is_buyer_...=)
-                self.frames[-1].consults_flag = True
+                self.frames[-1].facts.add(self.catalog.cancel_flag)
 
     def visit_Comment(self, node: cst.Comment) -> None:
         suppression = parse_suppression(node.value)
@@ -214,7 +232,7 @@ class _Visitor(cst.CSTVisitor):
 
     def _match_expression(self, node: cst.CSTNode) -> None:
         if isinstance(node, cst.Name) and node.value == self.catalog.cancel_flag:
-            self.frames[-1].consults_flag = True
+            self.frames[-1].facts.add(self.catalog.cancel_flag)
         if isinstance(node, (*_STRING_NODES, cst.BinaryOperation)):
             self._string_expression(node)
         elif isinstance(node, _CODE_NODES) and is_error_code(node, self.evaluator, self.catalog):
@@ -234,13 +252,27 @@ class _Visitor(cst.CSTVisitor):
             return
         self._claimed = node  # inner parts are part of this text, not matches of their own
         if self.catalog.cancel_flag in text:
-            self.frames[-1].consults_flag = True
+            self.frames[-1].facts.add(self.catalog.cancel_flag)
         if mentions_error(text, self.catalog):
             self._report(self.catalog.code_rule().id, node, _short_code(node), strong=True)
         use = path_use(node, evaluator, self.catalog)
         if use is not None:
             role = "url" if self._in_function() else "definition"
             self._endpoint_use(use, role, node)
+
+
+def _filters_by(node: cst.CSTNode, names: tuple[str, ...], evaluator: Evaluator) -> bool:
+    """A call that names given requests (``cancel_ids=[...]``) is a lookup, not a search."""
+    if not names or not isinstance(node, cst.Call):
+        return False
+    for arg in node.args:
+        if arg.keyword is not None and arg.keyword.value in names:
+            return True
+        if isinstance(arg.value, cst.Dict):
+            for element in arg.value.elements:
+                if isinstance(element, cst.DictElement) and evaluator.string(element.key) in names:
+                    return True
+    return False
 
 
 def _short_code(node: cst.CSTNode) -> str:
@@ -260,11 +292,18 @@ def detect(
     wrapper.visit(visitor)
     positions = wrapper.resolve(PositionProvider)
 
-    findings = [
-        _to_finding(raw, positions[raw.node], source_lines, catalog, context)
-        for raw in visitor.raw
-        if _applies(raw.rule, context.markets)
-    ]
+    used = {use.endpoint for use, role, _ in visitor.inventory if role != "definition"}
+    live_names: set[str] = set()
+    findings = []
+    for raw in visitor.raw:
+        if not _applies(raw.rule, context.markets):
+            continue
+        if used & set(raw.rule.live_with):
+            # e.g. 21011007 handling in code that still ships through the legacy API,
+            # where shipping still fails that way: live until the code moves (CA302).
+            live_names.update(_names(raw.node))
+            continue
+        findings.append(_to_finding(raw, positions[raw.node], source_lines, catalog, context))
     inventory = []
     for use, role, node in visitor.inventory:
         start = positions[node].start
@@ -277,7 +316,16 @@ def detect(
         s.at(positions[comment].start.line, _comment_stands_alone(positions[comment], source_lines))
         for comment, s in visitor.suppressions
     ]
-    return DetectorOutput(findings, inventory, suppressions)
+    return DetectorOutput(findings, inventory, suppressions, live_names)
+
+
+def _names(node: cst.CSTNode) -> set[str]:
+    """The identifiers a matched expression reads (``AFTER_SALE``, ``errors.AFTER_SALE``)."""
+    if isinstance(node, cst.Name):
+        return {node.value}
+    if isinstance(node, cst.Attribute):
+        return {node.attr.value}
+    return set()
 
 
 def _applies(rule: Rule, markets: tuple[str, ...]) -> bool:
@@ -328,4 +376,5 @@ def _to_finding(
         fix=rule.fix.kind_for(context.markets),
         matched=matched,
         endpoint=raw.endpoint,
+        defines=raw.defines,
     )

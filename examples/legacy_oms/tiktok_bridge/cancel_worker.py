@@ -86,6 +86,15 @@ class CancelRequestWorker:
         return report
 
 
+def pending_digest(client: ShopClient, now: float) -> List[str]:
+    """Morning digest for the support channel: orders whose buyer asked to cancel."""
+    lines = []
+    for cancel in client.search_cancellations(cancel_status=[PENDING_BUYER_REQUEST]):
+        waited = (now - int(cancel["create_time"])) / 3600
+        lines.append(f"order {cancel['order_id']}: cancel requested {waited:.1f} h ago")
+    return lines
+
+
 def force_reject(transport: TikTokTransport, cid: str, comment: str = "") -> Dict[str, Any]:
     """Ops escape hatch: reject one cancel request by id, skipping the packed check.
 
