@@ -15,7 +15,7 @@ import click
 
 from audit.catalog import load_catalog
 from audit.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
-from audit.commands.scan import _config_from_options
+from audit.commands.scan import config_from_options
 from audit.config import ConfigError, parse_rule_ids
 from codemods.runner import CODEMODS, FixPlan, plan_fixes, write_fix
 
@@ -82,7 +82,7 @@ def fix(
     options: dict[str, Any] = ctx.obj or {}
     paths = paths or (Path("."),)
     try:
-        config = _config_from_options(
+        config = config_from_options(
             paths, config_file, exclude, False, None, markets, None, None, None, None
         )
         selected = parse_rule_ids(list(rules), "rule", load_catalog(), "--rule") if rules else None

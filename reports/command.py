@@ -13,7 +13,7 @@ from audit import __version__
 from audit.atomic import write_text_atomic
 from audit.catalog import load_catalog
 from audit.cli import EXIT_ERROR
-from audit.commands.scan import _config_from_options
+from audit.commands.scan import config_from_options
 from audit.config import ConfigError
 from audit.findings import CONFIDENCES
 from audit.scanner import ScanOptions
@@ -68,7 +68,7 @@ def _live_repo(
     markets: Optional[str],
     min_confidence: Optional[str],
 ) -> RepoInput:
-    config = _config_from_options(
+    config = config_from_options(
         paths, config_file, exclude, False, None, markets, None, None, min_confidence, None
     )
     result = run_scan(ScanOptions(paths, config))

@@ -10,7 +10,7 @@ import click
 
 from audit.baseline import DEFAULT_BASELINE, BaselineError, from_result, write_baseline
 from audit.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
-from audit.commands.scan import _config_from_options, _progress
+from audit.commands.scan import config_from_options, print_progress
 from audit.config import ConfigError
 from audit.findings import CONFIDENCES
 from audit.scanner import ScanOptions
@@ -103,7 +103,7 @@ def write(
             f"{output} already exists; pass --force to overwrite it.", param_hint="--output"
         )
     try:
-        config = _config_from_options(
+        config = config_from_options(
             paths,
             config_file,
             exclude,
@@ -120,7 +120,7 @@ def write(
 
     show_progress = sys.stderr.isatty() and not options.get("quiet")
     try:
-        result = run_scan(ScanOptions(paths, config), _progress if show_progress else None)
+        result = run_scan(ScanOptions(paths, config), print_progress if show_progress else None)
     except Exception as exc:  # an internal error: say so plainly, exit 2
         click.echo(f"cancel-audit: internal error: {type(exc).__name__}: {exc}", err=True)
         ctx.exit(EXIT_ERROR)

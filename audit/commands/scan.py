@@ -72,7 +72,7 @@ def _parse_outputs(values: tuple[str, ...]) -> list[tuple[str, Path]]:
     return outputs
 
 
-def _progress(done: int, total: int) -> None:
+def print_progress(done: int, total: int) -> None:
     click.echo(f"\rparsing {done}/{total} candidate files", err=True, nl=done == total)
 
 
@@ -174,7 +174,7 @@ def scan(
     paths = paths or (Path("."),)
     outputs = _parse_outputs(extra_outputs)
     try:
-        config = _config_from_options(
+        config = config_from_options(
             paths,
             config_file,
             exclude,
@@ -195,7 +195,7 @@ def scan(
     try:
         result = run_scan(
             ScanOptions(paths, config, changed_files=changed),
-            _progress if show_progress else None,
+            print_progress if show_progress else None,
         )
     except Exception as exc:  # an internal error: say so plainly, exit 2
         click.echo(f"cancel-audit: internal error: {type(exc).__name__}: {exc}", err=True)
@@ -242,7 +242,7 @@ def _changed_files(ref: Optional[str], paths: tuple[Path, ...]) -> Optional[froz
         raise click.BadParameter(str(exc), param_hint="--changed-since") from exc
 
 
-def _config_from_options(
+def config_from_options(
     paths: tuple[Path, ...],
     config_file: Optional[Path],
     exclude: tuple[str, ...],
