@@ -184,11 +184,11 @@ class _Visitor(cst.CSTVisitor):
         return False
 
     def visit_Assign(self, node: cst.Assign) -> None:
-        for target in node.targets:
-            self._skip.add(id(target.target))
-        target = node.targets[0].target
-        if not self._in_function() and len(node.targets) == 1 and isinstance(target, cst.Name):
-            self._defining = target.value
+        for assign_target in node.targets:
+            self._skip.add(id(assign_target.target))
+        first = node.targets[0].target
+        if not self._in_function() and len(node.targets) == 1 and isinstance(first, cst.Name):
+            self._defining = first.value
 
     def leave_Assign(self, original_node: cst.Assign) -> None:
         self._defining = None
