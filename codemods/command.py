@@ -9,13 +9,13 @@ configuration errors.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import click
 
 from audit.catalog import load_catalog
 from audit.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
-from audit.commands.scan import config_from_options
+from audit.commands.options import ScanSettings, scan_options
 from audit.config import ConfigError, parse_rule_ids
 from codemods.runner import CODEMODS, FixPlan, plan_fixes, write_fix
 
@@ -51,14 +51,7 @@ def _summary(plan: FixPlan, write: bool) -> list[str]:
     metavar="ID",
     help=f"Only these rules (repeatable): {', '.join(CODEMODS)}.",
 )
-@click.option(
-    "--config",
-    "config_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Config file (default: the nearest one).",
-)
-@click.option("--exclude", multiple=True, metavar="GLOB", help="Skip matching paths.")
-@click.option("--markets", metavar="US,UK,...", help="Markets the integration serves.")
+@scan_options(rules=False)
 @click.pass_context
 def fix(
     ctx: click.Context,
@@ -67,9 +60,7 @@ def fix(
     check: bool,
     unsafe_fixes: bool,
     rules: tuple[str, ...],
-    config_file: Optional[Path],
-    exclude: tuple[str, ...],
-    markets: Optional[str],
+    settings: ScanSettings,
 ) -> None:
     """Rewrite findings under PATHS (default: .) into ship-to-reject flows.
 
@@ -81,10 +72,8 @@ def fix(
     """
     options: dict[str, Any] = ctx.obj or {}
     paths = paths or (Path("."),)
+    config = settings.config(paths)
     try:
-        config = config_from_options(
-            paths, config_file, exclude, False, None, markets, None, None, None, None
-        )
         selected = parse_rule_ids(list(rules), "rule", load_catalog(), "--rule") if rules else None
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from exc
@@ -101,7 +90,10 @@ def fix(
         ctx.exit(EXIT_ERROR)
     if write:
         for file in plan.changed:
-            write_fix(file)
+            try:
+                write_fix(file)
+            except OSError as exc:  # the file keeps its old content: writes are atomic
+                file.failure = f"cannot write: {exc.strerror or exc}; file left untouched"
     elif not check:
         for file in plan.changed:
             click.echo(file.diff(), nl=False)

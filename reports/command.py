@@ -10,12 +10,10 @@ from typing import Any, Optional
 import click
 
 from audit import __version__
-from audit.atomic import write_text_atomic
 from audit.catalog import load_catalog
 from audit.cli import EXIT_ERROR
-from audit.commands.scan import config_from_options
+from audit.commands.options import ScanSettings, scan_options, write_output
 from audit.config import ConfigError
-from audit.findings import CONFIDENCES
 from audit.scanner import ScanOptions
 from audit.scanner import scan as run_scan
 from reports.context import RepoInput, build_context, repo_name
@@ -61,17 +59,8 @@ def choose_format(output_format: Optional[str], output_file: Optional[Path]) -> 
     return fmt
 
 
-def _live_repo(
-    paths: tuple[Path, ...],
-    config_file: Optional[Path],
-    exclude: tuple[str, ...],
-    markets: Optional[str],
-    min_confidence: Optional[str],
-) -> RepoInput:
-    config = config_from_options(
-        paths, config_file, exclude, False, None, markets, None, None, min_confidence, None
-    )
-    result = run_scan(ScanOptions(paths, config))
+def _live_repo(paths: tuple[Path, ...], settings: ScanSettings) -> RepoInput:
+    result = run_scan(ScanOptions(paths, settings.config(paths)))
     fallback = "repository"
     name = repo_name([p.resolve().as_posix() for p in paths], fallback)
     where = ", ".join(p.as_posix() for p in paths)
@@ -126,20 +115,7 @@ def _json_repo(path: Path) -> RepoInput:
     help="Show what was fixed and what is new since this earlier scan result.",
 )
 @click.option("--title", help="Report title [default: from the repository name].")
-@click.option(
-    "--config",
-    "config_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Config file for a live scan (default: the nearest one).",
-)
-@click.option("--exclude", multiple=True, metavar="GLOB", help="Live scan: skip matching paths.")
-@click.option("--markets", metavar="US,UK,...", help="Live scan: markets the integration serves.")
-@click.option(
-    "--min-confidence",
-    type=click.Choice(CONFIDENCES),
-    default=None,
-    help="Live scan: hide findings below this confidence [default: medium].",
-)
+@scan_options()
 @click.pass_context
 def report(
     ctx: click.Context,
@@ -151,10 +127,7 @@ def report(
     baseline_file: Optional[Path],
     previous_file: Optional[Path],
     title: Optional[str],
-    config_file: Optional[Path],
-    exclude: tuple[str, ...],
-    markets: Optional[str],
-    min_confidence: Optional[str],
+    settings: ScanSettings,
 ) -> None:
     """Render a readiness report for the 2024-03-31 Reject Cancellation deadline.
 
@@ -183,7 +156,7 @@ def report(
             prior = prior_from_result(load_result(previous_file))
         repos = [_json_repo(path) for path in from_files]
         if paths:
-            repos.insert(0, _live_repo(paths, config_file, exclude, markets, min_confidence))
+            repos.insert(0, _live_repo(paths, settings))
     except (LoadError, ConfigError) as exc:
         click.echo(f"cancel-audit: {exc}", err=True)
         ctx.exit(EXIT_ERROR)
@@ -200,7 +173,7 @@ def report(
     if output_file is None:
         click.echo(text, nl=False)
     else:
-        write_text_atomic(output_file, text)
+        write_output(output_file, text, "-o")
         if not options.get("quiet"):
             verdicts = ", ".join(f"{r['name']}: {r['verdict']['label']}" for r in context["repos"])
             click.echo(f"wrote {output_file} ({verdicts})", err=True)

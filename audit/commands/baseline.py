@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import click
 
 from audit.baseline import DEFAULT_BASELINE, BaselineError, from_result, write_baseline
 from audit.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
-from audit.commands.scan import config_from_options, print_progress
-from audit.config import ConfigError
-from audit.findings import CONFIDENCES
+from audit.commands.options import ScanSettings, progress_callback, scan_options
 from audit.scanner import ScanOptions
 from audit.scanner import scan as run_scan
 
@@ -47,29 +44,7 @@ WRITE_EPILOG = (
     help="Baseline file to write.",
 )
 @click.option("--force", is_flag=True, help="Overwrite the baseline file if it exists.")
-@click.option(
-    "--config",
-    "config_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Config file (default: nearest .cancel-audit.yaml or pyproject.toml [tool.cancel-audit]).",
-)
-@click.option(
-    "--exclude",
-    multiple=True,
-    metavar="GLOB",
-    help="Skip paths matching this gitignore-style glob (repeatable).",
-)
-@click.option("--no-gitignore", is_flag=True, help="Scan files that .gitignore excludes.")
-@click.option("--max-file-size", metavar="SIZE", help="Skip larger files (default 1MB).")
-@click.option("--markets", metavar="US,UK,...", help="Markets the integration serves.")
-@click.option("--select", metavar="IDS", help="Only these rules, comma-separated.")
-@click.option("--ignore", "ignore_rules", metavar="IDS", help="Skip these rules.")
-@click.option(
-    "--min-confidence",
-    type=click.Choice(CONFIDENCES),
-    default=None,
-    help="Leave out findings below this confidence [default: medium].",
-)
+@scan_options()
 @click.option(
     "--ignore-errors",
     is_flag=True,
@@ -81,14 +56,7 @@ def write(
     paths: tuple[Path, ...],
     output: Path,
     force: bool,
-    config_file: Optional[Path],
-    exclude: tuple[str, ...],
-    no_gitignore: bool,
-    max_file_size: Optional[str],
-    markets: Optional[str],
-    select: Optional[str],
-    ignore_rules: Optional[str],
-    min_confidence: Optional[str],
+    settings: ScanSettings,
     ignore_errors: bool,
 ) -> None:
     """Scan PATHS (default: .) and write every finding to the baseline file.
@@ -102,25 +70,10 @@ def write(
         raise click.BadParameter(
             f"{output} already exists; pass --force to overwrite it.", param_hint="--output"
         )
-    try:
-        config = config_from_options(
-            paths,
-            config_file,
-            exclude,
-            no_gitignore,
-            max_file_size,
-            markets,
-            select,
-            ignore_rules,
-            min_confidence,
-            None,
-        )
-    except ConfigError as exc:
-        raise click.UsageError(str(exc)) from exc
+    config = settings.config(paths)
 
-    show_progress = sys.stderr.isatty() and not options.get("quiet")
     try:
-        result = run_scan(ScanOptions(paths, config), print_progress if show_progress else None)
+        result = run_scan(ScanOptions(paths, config), progress_callback(bool(options.get("quiet"))))
     except Exception as exc:  # an internal error: say so plainly, exit 2
         click.echo(f"cancel-audit: internal error: {type(exc).__name__}: {exc}", err=True)
         ctx.exit(EXIT_ERROR)

@@ -3,40 +3,26 @@
 from __future__ import annotations
 
 import dataclasses
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
 import click
 
 from audit import __version__
-from audit.atomic import write_text_atomic
 from audit.catalog import load_catalog
 from audit.cli import EPILOG, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
+from audit.commands.options import ScanSettings, progress_callback, scan_options, write_output
 from audit.config import (
     FAIL_ON_CHOICES,
-    Config,
-    ConfigError,
     apply_to_catalog,
-    find_config_file,
-    load_config,
-    parse_markets,
-    parse_rule_ids,
-    parse_size,
 )
-from audit.findings import CONFIDENCES, SEVERITY_RANK, ScanResult
+from audit.findings import SEVERITY_RANK, ScanResult
 from audit.output import FORMATS, RenderContext, renderer
 from audit.scanner import ScanOptions
 from audit.scanner import scan as run_scan
 
 if TYPE_CHECKING:
     from audit.baseline import Baseline
-
-
-def resolve_config(paths: tuple[Path, ...], config_file: Optional[Path]) -> Config:
-    """The explicit config file, or the one nearest to the first path, or the defaults."""
-    source = config_file or find_config_file(paths[0].resolve())
-    return load_config(source, load_catalog())
 
 
 def exit_status(result: ScanResult, fail_on: str, ignore_errors: bool) -> int:
@@ -56,7 +42,7 @@ def emit(text: str, output: Optional[Path]) -> None:
     if output is None:
         click.echo(text, nl=False)
     else:
-        write_text_atomic(output, text)
+        write_output(output, text, "-o")
 
 
 def _parse_outputs(values: tuple[str, ...]) -> list[tuple[str, Path]]:
@@ -70,10 +56,6 @@ def _parse_outputs(values: tuple[str, ...]) -> list[tuple[str, Path]]:
             )
         outputs.append((name, Path(path)))
     return outputs
-
-
-def print_progress(done: int, total: int) -> None:
-    click.echo(f"\rparsing {done}/{total} candidate files", err=True, nl=done == total)
 
 
 @click.command(epilog=EPILOG)
@@ -106,29 +88,6 @@ def print_progress(done: int, total: int) -> None:
     help="Lowest severity that makes the exit status 1 [default: error].",
 )
 @click.option(
-    "--config",
-    "config_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Config file (default: nearest .cancel-audit.yaml or pyproject.toml [tool.cancel-audit]).",
-)
-@click.option(
-    "--exclude",
-    multiple=True,
-    metavar="GLOB",
-    help="Skip paths matching this gitignore-style glob (repeatable).",
-)
-@click.option("--no-gitignore", is_flag=True, help="Scan files that .gitignore excludes.")
-@click.option("--max-file-size", metavar="SIZE", help="Skip larger files (default 1MB).")
-@click.option("--markets", metavar="US,UK,...", help="Markets the integration serves.")
-@click.option("--select", metavar="IDS", help="Only these rules, comma-separated.")
-@click.option("--ignore", "ignore_rules", metavar="IDS", help="Skip these rules.")
-@click.option(
-    "--min-confidence",
-    type=click.Choice(CONFIDENCES),
-    default=None,
-    help="Hide findings below this confidence [default: medium].",
-)
-@click.option(
     "--ignore-errors",
     is_flag=True,
     help="Do not let files that fail to parse or decode set exit status 1.",
@@ -145,22 +104,16 @@ def print_progress(done: int, total: int) -> None:
     metavar="REF",
     help="Only scan Python files changed since the merge base of REF and HEAD, and untracked ones.",
 )
+@scan_options()
 @click.pass_context
 def scan(
     ctx: click.Context,
+    settings: ScanSettings,
     paths: tuple[Path, ...],
     output_format: str,
     output_file: Optional[Path],
     extra_outputs: tuple[str, ...],
     fail_on: Optional[str],
-    config_file: Optional[Path],
-    exclude: tuple[str, ...],
-    no_gitignore: bool,
-    max_file_size: Optional[str],
-    markets: Optional[str],
-    select: Optional[str],
-    ignore_rules: Optional[str],
-    min_confidence: Optional[str],
     ignore_errors: bool,
     baseline_file: Optional[Path],
     changed_since: Optional[str],
@@ -173,29 +126,14 @@ def scan(
     options: dict[str, Any] = ctx.obj or {}
     paths = paths or (Path("."),)
     outputs = _parse_outputs(extra_outputs)
-    try:
-        config = config_from_options(
-            paths,
-            config_file,
-            exclude,
-            no_gitignore,
-            max_file_size,
-            markets,
-            select,
-            ignore_rules,
-            min_confidence,
-            fail_on,
-        )
-    except ConfigError as exc:
-        raise click.UsageError(str(exc)) from exc
+    config = settings.config(paths, fail_on)
     baseline = _read_baseline(baseline_file)
     changed = _changed_files(changed_since, paths)
 
-    show_progress = sys.stderr.isatty() and not options.get("quiet")
     try:
         result = run_scan(
             ScanOptions(paths, config, changed_files=changed),
-            print_progress if show_progress else None,
+            progress_callback(bool(options.get("quiet"))),
         )
     except Exception as exc:  # an internal error: say so plainly, exit 2
         click.echo(f"cancel-audit: internal error: {type(exc).__name__}: {exc}", err=True)
@@ -216,7 +154,7 @@ def scan(
     emit(renderer(output_format)(result, context), output_file)
     plain = dataclasses.replace(context, color=False)
     for name, path in outputs:
-        write_text_atomic(path, renderer(name)(result, plain))
+        write_output(path, renderer(name)(result, plain), "--output")
     ctx.exit(exit_status(result, config.fail_on, ignore_errors))
 
 
@@ -240,34 +178,3 @@ def _changed_files(ref: Optional[str], paths: tuple[Path, ...]) -> Optional[froz
         return changed_python_files(ref, paths)
     except ChangedFilesError as exc:
         raise click.BadParameter(str(exc), param_hint="--changed-since") from exc
-
-
-def config_from_options(
-    paths: tuple[Path, ...],
-    config_file: Optional[Path],
-    exclude: tuple[str, ...],
-    no_gitignore: bool,
-    max_file_size: Optional[str],
-    markets: Optional[str],
-    select: Optional[str],
-    ignore_rules: Optional[str],
-    min_confidence: Optional[str],
-    fail_on: Optional[str],
-) -> Config:
-    catalog = load_catalog()
-    base = resolve_config(paths, config_file)
-    overrides: dict[str, Any] = {
-        "min_confidence": min_confidence,
-        "fail_on": fail_on,
-        "exclude": base.exclude + exclude if exclude else None,
-        "gitignore": False if no_gitignore else None,
-        "max_file_size": parse_size(max_file_size, "--max-file-size") if max_file_size else None,
-        "markets": parse_markets(markets.split(","), "--markets") if markets else None,
-        "select": parse_rule_ids(select.split(","), "select", catalog, "--select")
-        if select
-        else None,
-        "ignore": parse_rule_ids(ignore_rules.split(","), "ignore", catalog, "--ignore")
-        if ignore_rules
-        else None,
-    }
-    return dataclasses.replace(base, **{k: v for k, v in overrides.items() if v is not None})

@@ -146,3 +146,18 @@ def test_manual_notes_are_reported_at_the_lines_of_the_file_as_it_was() -> None:
     after_first_codemod = "b = 2\nkeep_me()\n"  # an earlier codemod removed line 1
     note = runner.ManualNote("CA301", 2, 1, "left alone")
     assert runner.map_notes([note], after_first_codemod, before)[0].line == 3
+
+
+def test_a_file_that_cannot_be_written_is_reported_and_kept(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import codemods.command
+
+    def refuse(fix: runner.FileFix) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(codemods.command, "write_fix", refuse)
+    code, output = invoke("bridge", "--write")
+    assert code == 1
+    assert "bridge/worker.py: not fixed: cannot write: Permission denied" in output
+    assert (project / "bridge" / "worker.py").read_text(encoding="utf-8") == WORKER

@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner, Result
 from report_helpers import finding, result_of
 
+import audit.atomic
 import reports.command
 from audit.cli import cli
 from audit.findings import ScanResult
@@ -26,13 +27,13 @@ def test_scan_and_render_html_from_the_output_suffix(
     legacy_shop: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     writes: list[Path] = []
-    real = reports.command.write_text_atomic
+    real = audit.atomic.write_text_atomic
 
     def spy(path: Path, text: str, encoding: str = "utf-8") -> None:
         writes.append(path)
         real(path, text, encoding)
 
-    monkeypatch.setattr(reports.command, "write_text_atomic", spy)
+    monkeypatch.setattr(audit.atomic, "write_text_atomic", spy)
     out = tmp_path / "out" / "readiness.html"
     out.parent.mkdir()
     result = run(str(legacy_shop), "-o", str(out), "--as-of", "2024-03-01")
