@@ -11,7 +11,6 @@ from click.testing import CliRunner, Result
 from report_helpers import finding, result_of
 
 import audit.atomic
-import reports.command
 from audit.cli import cli
 from audit.findings import ScanResult
 from reports.load import LoadError, load_result, parse_result

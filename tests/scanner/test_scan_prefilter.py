@@ -1,0 +1,100 @@
+"""The byte-level prefilter: which files are worth parsing at all."""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from audit.catalog import load_catalog
+from audit.config import apply_to_catalog, parse_config
+from audit.prefilter import Prefilter
+
+CATALOG = load_catalog()
+FRAGMENTS = [f.encode() for f in CATALOG.prefilter_fragments()]
+CODES = re.compile(rb"21_?011_?007")
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def naive(data: bytes) -> bool:
+    """The prefilter's meaning, written the slow obvious way."""
+    return any(fragment in data for fragment in FRAGMENTS) or CODES.search(data) is not None
+
+
+@pytest.fixture(scope="module")
+def prefilter() -> Prefilter:
+    return Prefilter.from_catalog(CATALOG)
+
+
+@pytest.mark.parametrize("fragment", FRAGMENTS, ids=lambda f: f.decode())
+def test_every_fragment_makes_a_candidate(prefilter: Prefilter, fragment: bytes) -> None:
+    assert prefilter.is_candidate(b"x = 1\n# " + fragment + b" here\n")
+
+
+@pytest.mark.parametrize("spelling", [b"21011007", b"21_011_007", b"21_011007", b"21011_007"])
+def test_every_spelling_of_the_error_code(prefilter: Prefilter, spelling: bytes) -> None:
+    assert prefilter.is_candidate(b"if exc.code == " + spelling + b":\n")
+    assert not prefilter.is_candidate(b"if exc.code == " + spelling.replace(b"7", b"8") + b":\n")
+
+
+def test_ordinary_code_is_not_a_candidate(prefilter: Prefilter) -> None:
+    ordinary = b"import os\n\ndef ship(order):\n    return order.cancel(reason='late')\n"
+    assert not prefilter.is_candidate(ordinary)
+
+
+def test_agrees_with_the_obvious_definition(prefilter: Prefilter) -> None:
+    samples = [path.read_bytes() for path in sorted(EXAMPLES.rglob("*.py"))]
+    assert any(naive(s) for s in samples) and not all(naive(s) for s in samples)
+    rng = random.Random(20240331)
+    pieces = [*FRAGMENTS, b"21_011", b"011_007", b"cancel", b"/packages/", b" ", b"\n", b"_"]
+    for _ in range(2000):
+        # Bits of fragments glued together: near misses and accidental hits.
+        text = b"".join(rng.choice(pieces)[: rng.randint(1, 12)] for _ in range(6))
+        samples.append(text)
+    for sample in samples:
+        assert prefilter.is_candidate(sample) is naive(sample), sample
+
+
+def test_context_is_case_blind(prefilter: Prefilter) -> None:
+    assert prefilter.has_context(b'BASE = "https://OPEN-API.TikTokGlobalShop.com"')
+    assert prefilter.has_context(b"headers = {'X-TTS-Access-Token': token}")
+    assert not prefilter.has_context(b"client.reject_cancellation(cid)")
+
+
+def test_user_patterns_join_the_prefilter() -> None:
+    config = parse_config(
+        {
+            "patterns": {
+                "CA101": {"methods": ["nuke_cancel_request"], "urls": ["/proxy/{id}/deny"]},
+                "CA201": {"codes": [1234567]},
+            },
+            "context": ["acme_tts_client"],
+        },
+        CATALOG,
+    )
+    prefilter = Prefilter.from_catalog(apply_to_catalog(config, CATALOG))
+
+    assert prefilter.is_candidate(b"api.nuke_cancel_request(cid)")
+    assert prefilter.is_candidate(b'http.post(f"/proxy/{cid}/deny")')
+    assert prefilter.is_candidate(b"if code == 1_234_567:")
+    assert prefilter.has_context(b"from acme_tts_client import Client")
+
+
+def test_project_constants(prefilter: Prefilter) -> None:
+    source = (
+        b'API_VERSION = "202309"\n'
+        b"AFTER_SALE: int = 21_011_007  # cancel pending\n"
+        b'AS_TEXT = "21011007"\n'
+        b"OTHER = 36009003\n"
+        b"    NESTED = 21011007\n"
+        b'lower = "202309"\n'
+    )
+
+    assert prefilter.project_constants(source) == {
+        "API_VERSION": "202309",
+        "AFTER_SALE": 21011007,
+        "AS_TEXT": 21011007,
+        "NESTED": 21011007,
+    }
