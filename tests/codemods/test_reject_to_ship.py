@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import textwrap
+from pathlib import Path
 
 import libcst as cst
 import pytest
@@ -215,3 +219,22 @@ def test_comments_and_formatting_outside_the_call_are_kept() -> None:
     assert "# header comment\n" in code
     assert "x = 1   # odd   spacing kept\n" in code
     assert 'ship_to_reject(client, order_id=cancel["order_id"])  # why we reject\n' in code
+
+
+def test_runs_under_libcst_tool(tmp_path: Path) -> None:
+    (tmp_path / ".libcst.codemod.yaml").write_text("modules:\n- codemods\nrepo_root: .\n")
+    target = tmp_path / "worker.py"
+    target.write_text(
+        'def run(client, cancel):\n    client.reject_cancellation(cancel["cancel_id"])\n'
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    command = [sys.executable, "-m", "libcst.tool", "codemod", "--no-format"]
+    command += ["reject_to_ship.RejectToShip", str(target)]
+    done = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "Failed to codemod 0 files" in done.stderr
+    assert target.read_text() == (
+        "from ship_to_reject import ship_to_reject\n\n"
+        "def run(client, cancel):\n"
+        '    ship_to_reject(client, order_id=cancel["order_id"])\n'
+    )
