@@ -7,6 +7,7 @@ for a misspelling, the closest valid one. YAML is read with ``yaml.safe_load`` o
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -19,6 +20,11 @@ from audit.findings import CONFIDENCES, SEVERITIES
 CONFIG_FILES = (".cancel-audit.yaml", ".cancel-audit.yml")
 FAIL_ON_CHOICES = ("error", "warning", "info", "never")
 DEFAULT_MAX_FILE_SIZE = 1_000_000
+# [tool.cancel-audit], a sub-table or tool.cancel-audit.KEY = ...; a pyproject that only
+# names cancel-audit (a dependency, a script) does not end the search for a config file.
+_TOOL_TABLE = re.compile(
+    r"""^[ \t]*\[?[ \t]*tool[ \t]*\.[ \t]*["']?cancel-audit["']?[ \t]*[].=]""", re.MULTILINE
+)
 _SIZE = re.compile(r"^\s*(\d+)\s*([kmg]?i?b?)?\s*$", re.IGNORECASE)
 _SIZE_UNITS = {
     "": 1,
@@ -69,12 +75,12 @@ def find_config_file(start: Path) -> Optional[Path]:
     for candidate_dir in (directory, *directory.parents):
         for name in CONFIG_FILES:
             candidate = candidate_dir / name
-            if candidate.is_file():
+            if os.path.isfile(candidate):  # False, not PermissionError, in a locked folder
                 return candidate
         pyproject = candidate_dir / "pyproject.toml"
-        if pyproject.is_file() and "cancel-audit" in _read_text(pyproject):
+        if os.path.isfile(pyproject) and _TOOL_TABLE.search(_read_text(pyproject)):
             return pyproject
-        if (candidate_dir / ".git").exists():
+        if os.path.exists(candidate_dir / ".git"):
             break
     return None
 

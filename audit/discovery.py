@@ -53,6 +53,7 @@ class DiscoveryOptions:
     exclude: tuple[str, ...] = ()
     gitignore: bool = True
     max_file_size: int = 1_000_000
+    exclude_base: Optional[Path] = None  # the config file's folder: its globs are relative to it
 
 
 Discovered = Union[SourceFile, Skipped, FileError]
@@ -79,8 +80,14 @@ def display_root(path: Path) -> Path:
 
 
 def _rel(path: Path, root: Path) -> str:
+    # Resolve the folder, not the name: a symlink is shown where it is, not where it points.
+    return _relative(path.parent.resolve() / path.name, root)
+
+
+def _relative(path: Path, root: Path) -> str:
+    """``path`` (whose folders are already resolved) relative to ``root``, POSIX style."""
     try:
-        return path.resolve().relative_to(root).as_posix()
+        return path.relative_to(root).as_posix()
     except ValueError:
         return path.as_posix()
 
@@ -93,8 +100,16 @@ def _read_ignore_file(path: Path) -> Optional[Any]:
     return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
+def _is_file(path: Path) -> bool:
+    """``Path.is_file()``, but False instead of PermissionError in a folder we may not enter."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
+
+
 def _is_virtualenv(path: Path) -> bool:
-    return (path / "pyvenv.cfg").is_file()
+    return _is_file(path / "pyvenv.cfg")
 
 
 def _size_text(size: int) -> str:
@@ -110,9 +125,14 @@ class _Walker:
         self.visited: set[tuple[int, int]] = set()
 
     def excluded(self, path: Path, is_dir: bool) -> bool:
-        """Globs match relative to the working directory or to the scanned folder."""
+        """Globs match relative to the working directory, the scanned folder or the config."""
+        if not self.options.exclude:
+            return False
         suffix = "/" if is_dir else ""
-        candidates = {_rel(path, self.display) + suffix, _rel(path, self.tree_root) + suffix}
+        candidates = {_relative(path, self.display), _relative(path, self.tree_root)}
+        if self.options.exclude_base is not None:
+            candidates.add(_relative(path, self.options.exclude_base))
+        candidates = {candidate + suffix for candidate in candidates}
         return any(self.exclude.match_file(candidate) for candidate in candidates)
 
     def ignored(self, path: Path, is_dir: bool, ignores: list[_Ignore]) -> bool:
@@ -125,34 +145,48 @@ class _Walker:
     def walk(self) -> Iterator[Discovered]:
         ignores: list[_Ignore] = []
         if self.options.gitignore:
+            # A scan of a sub-folder still obeys the .gitignore files above it, up to the
+            # repository root (the scanned folder's own is read by _walk_dir).
             for parent in (self.tree_root, *self.tree_root.parents):
-                info_exclude = parent / ".git" / "info" / "exclude"
-                if (parent / ".git").exists():
-                    spec = _read_ignore_file(info_exclude) if info_exclude.is_file() else None
-                    if spec is not None:
-                        ignores.append(_Ignore(parent, spec))
+                if os.path.exists(parent / ".git"):
+                    info_exclude = parent / ".git" / "info" / "exclude"
+                    chain = [info_exclude] if _is_file(info_exclude) else []
+                    for folder in reversed(self.tree_root.relative_to(parent).parents):
+                        if parent / folder != self.tree_root:
+                            chain.append(parent / folder / ".gitignore")
+                    for ignore_file in chain:
+                        spec = _read_ignore_file(ignore_file) if _is_file(ignore_file) else None
+                        if spec is not None:
+                            base = parent if ignore_file == info_exclude else ignore_file.parent
+                            ignores.append(_Ignore(base, spec))
                     break
+            if ignores and self.tree_root != parent and self.ignored(self.tree_root, True, ignores):
+                ignores = []  # a folder named on the command line is scanned all the same
         yield from self._walk_dir(self.tree_root, ignores)
 
     def _walk_dir(self, directory: Path, ignores: list[_Ignore]) -> Iterator[Discovered]:
         try:
             info = directory.stat()
         except OSError as exc:
-            yield FileError(_rel(directory, self.display), f"cannot read directory: {exc.strerror}")
+            yield FileError(
+                _relative(directory, self.display), f"cannot read directory: {exc.strerror}"
+            )
             return
         key = (info.st_dev, info.st_ino)
-        if key in self.visited:
-            yield Skipped(_rel(directory, self.display), "symlink loop")
+        if key in self.visited:  # symlinks are caught in _entry; this is for bind mounts
+            yield Skipped(_relative(directory, self.display), "folder already scanned (a loop?)")
             return
         self.visited.add(key)
-        if self.options.gitignore and (directory / ".gitignore").is_file():
+        if self.options.gitignore and _is_file(directory / ".gitignore"):
             spec = _read_ignore_file(directory / ".gitignore")
             if spec is not None:
                 ignores = [*ignores, _Ignore(directory, spec)]
         try:
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
         except OSError as exc:
-            yield FileError(_rel(directory, self.display), f"cannot read directory: {exc.strerror}")
+            yield FileError(
+                _relative(directory, self.display), f"cannot read directory: {exc.strerror}"
+            )
             return
         for entry in entries:
             yield from self._entry(Path(entry.path), entry, ignores)
@@ -165,13 +199,13 @@ class _Walker:
             is_dir = entry.is_dir(follow_symlinks=True)
             is_file = entry.is_file(follow_symlinks=True)
         except OSError as exc:
-            yield FileError(_rel(path, self.display), f"cannot read: {exc.strerror}")
+            yield FileError(_relative(path, self.display), f"cannot read: {exc.strerror}")
             return
         if is_dir and entry.name in QUIET_DIRS:
             return
         if not is_dir and not entry.name.endswith(PYTHON_SUFFIXES):
             return
-        rel = _rel(path, self.display)
+        rel = _relative(path, self.display)  # its folder is real: the walk follows no symlink
         if is_dir and (entry.name in SKIPPED_DIRS or entry.name.endswith(".egg-info")):
             yield Skipped(rel + "/", "tool, dependency or build folder")
             return
@@ -182,6 +216,11 @@ class _Walker:
                 return
             if not (is_dir or is_file):
                 yield Skipped(rel, "broken symlink")
+                return
+            if is_dir:  # its target is walked at its real path: report findings there, once
+                parent = path.parent.resolve()
+                loop = target == parent or target in parent.parents
+                yield Skipped(rel, "symlink loop" if loop else "symlink to a folder in the tree")
                 return
         if self.options.gitignore and self.ignored(path, is_dir, ignores):
             yield Skipped(rel + ("/" if is_dir else ""), "ignored by .gitignore")

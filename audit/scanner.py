@@ -40,6 +40,10 @@ T = TypeVar("T")
 # than Python's default limit allows. Parse in a thread with room to recurse.
 _DEEP_STACK_BYTES = 512 * 1024 * 1024
 _DEEP_RECURSION_LIMIT = 200_000
+# libcst's parser takes time quadratic in an expression's depth (a 20,000-term
+# ``a + a + ...`` chain takes minutes); CPython itself refuses a file nested this deep
+# at its default limits. Deeper files are reported as errors instead of parsed.
+MAX_SYNTAX_DEPTH = 1000
 
 
 @dataclass
@@ -95,7 +99,10 @@ def scan(options: ScanOptions, progress: Optional[ProgressCallback] = None) -> S
     config = options.config
     catalog = apply_to_catalog(config, load_catalog())
     prefilter = Prefilter.from_catalog(catalog)
-    discovery = DiscoveryOptions(config.exclude, config.gitignore, config.max_file_size)
+    config_dir = Path(config.source).resolve().parent if config.source else None
+    discovery = DiscoveryOptions(
+        config.exclude, config.gitignore, config.max_file_size, exclude_base=config_dir
+    )
 
     files: list[SourceFile] = []
     skipped: list[Skipped] = []
@@ -117,6 +124,7 @@ def scan(options: ScanOptions, progress: Optional[ProgressCallback] = None) -> S
         files = [f for f in files if f.path.resolve() in changed]
         candidates = [c for c in candidates if c.file.path.resolve() in changed]
         others = [f for f in others if f.path.resolve() in changed]
+    files_read = len(candidates) + len(others)  # binary and unreadable files are not scanned
     code_names = [name for name, value in constants.items() if value in catalog.codes]
     if code_names:
         candidates.extend(_constant_users(others, code_names, prefilter, errors))
@@ -147,7 +155,7 @@ def scan(options: ScanOptions, progress: Optional[ProgressCallback] = None) -> S
         inventory=tuple(sorted(inventory, key=lambda i: (i.path, i.line, i.column))),
         errors=tuple(sorted(errors, key=lambda e: e.path)),
         skipped=tuple(sorted(skipped, key=lambda s: s.path)),
-        files_scanned=len(files),
+        files_scanned=files_read,
         files_parsed=len(candidates),
         suppressed=suppressed,
         hidden_low_confidence=len(findings) - len(shown),
@@ -218,14 +226,25 @@ def _scan_file(
         source = decode(candidate.data)
     except SourceError as exc:
         return _FileOutcome(error=FileError(rel, str(exc)))
+    too_deep, python_error = _python_parse(source.text)
+    if too_deep is not None:
+        return _FileOutcome(error=FileError(rel, f"nested too deeply to parse ({too_deep})"))
     try:
         module = cst.parse_module(source.text)
     except cst.ParserSyntaxError as exc:
-        return _FileOutcome(
-            error=FileError(rel, f"syntax error on line {exc.raw_line}: {exc.message}")
+        # CPython's message and line are the ones users know (libcst's can be a line off).
+        line, message = (
+            (python_error.lineno, python_error.msg)
+            if python_error is not None
+            else (exc.raw_line, exc.message)
         )
+        return _FileOutcome(error=FileError(rel, f"syntax error on line {line}: {message}"))
     except RecursionError:
         return _FileOutcome(error=FileError(rel, "nested too deeply to parse"))
+    except Exception as exc:  # libcst has its own bugs (e.g. a TypeError on valid code)
+        return _FileOutcome(
+            error=FileError(rel, f"cannot parse: libcst failed with {type(exc).__name__}: {exc}")
+        )
     context = FileContext(
         path=rel,
         markets=config.markets,
@@ -238,11 +257,65 @@ def _scan_file(
         output = detect(module, lines, catalog, context)
     except RecursionError:
         return _FileOutcome(error=FileError(rel, "nested too deeply to analyse"))
+    except Exception as exc:  # a detector bug must not stop the rest of the scan
+        return _FileOutcome(
+            error=FileError(
+                rel, f"internal error while analysing (please report): {type(exc).__name__}: {exc}"
+            )
+        )
     findings = [f for f in output.findings if config.rule_enabled(f.rule)]
     kept, suppressed, unused = apply_suppressions(findings, output.suppressions)
     if config.rule_enabled("CA001"):
-        kept.extend(_unused_suppression(s, rel, lines, catalog) for s in unused)
+        kept.extend(
+            _unused_suppression(s, rel, lines, catalog)
+            for s in unused
+            if _could_match(s, catalog, config)
+        )
     return _FileOutcome(kept, output.inventory, suppressed)
+
+
+def _python_parse(text: str) -> tuple[Optional[str], Optional[SyntaxError]]:
+    """Parse with CPython first (about a tenth of libcst's time): why the code nests
+    deeper than libcst can parse in reasonable time, if it does, and CPython's syntax error.
+
+    CPython refuses more than 200 nested brackets; its tree gives the depth of everything
+    else (long operator chains nest one level per operator). A syntax error here may be
+    syntax newer than this Python, so libcst still decides whether the file parses.
+    """
+    import ast
+    import warnings
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # invalid escapes and the like: not our concern
+            tree = ast.parse(text)
+    except SyntaxError as exc:
+        if "too many nested" in str(exc.msg):
+            return "more than 200 nested brackets", None
+        return None, exc
+    except (RecursionError, MemoryError):
+        return "Python's own parser gives up on it", None
+    stack: list[tuple[ast.AST, int]] = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_SYNTAX_DEPTH:
+            return f"more than {MAX_SYNTAX_DEPTH} levels of expressions", None
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return None, None
+
+
+def _could_match(suppression: Suppression, catalog: Catalog, config: Config) -> bool:
+    """An ignore for rules that cannot fire in this run (not selected, or US-only rules
+    with no US market) is not reported as unused: it may be needed in another run."""
+
+    def active(rule_id: str) -> bool:
+        rule = catalog.rules[rule_id]
+        return config.rule_enabled(rule_id) and (not rule.us_only or "US" in config.markets)
+
+    if not suppression.rules:  # a bare ignore: unused only if every rule ran
+        return all(active(rule_id) for rule_id in catalog.rules)
+    unknown = any(rule_id not in catalog.rules for rule_id in suppression.rules)
+    return unknown or any(active(r) for r in suppression.rules if r in catalog.rules)
 
 
 def apply_suppressions(

@@ -44,6 +44,8 @@ def decode(data: bytes) -> DecodedSource:
     try:
         codecs.lookup(encoding)
         text = data.decode(encoding)
+    except LookupError as exc:  # a codec that is not a text encoding: rot13, hex, zip
+        raise SourceError(f"cannot decode: '{encoding}' is not a text encoding") from exc
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         hint = (

@@ -32,12 +32,14 @@ def _finding(finding: Finding, context: RenderContext) -> list[str]:
         gutter = f"{finding.line:>6} | "
         code = finding.snippet.expandtabs(4)
         lines.append(_style(gutter, context, dim=True) + code)
-        width = (
-            finding.end_column - finding.column
+        # Columns count characters of the raw line; the caret goes under the expanded one.
+        start = len(finding.snippet[: finding.column - 1].expandtabs(4))
+        end = (
+            len(finding.snippet[: finding.end_column - 1].expandtabs(4))
             if finding.end_line == finding.line
-            else len(code) - finding.column + 1
+            else len(code)
         )
-        marker = " " * (finding.column - 1) + "^" * max(1, width)
+        marker = " " * start + "^" * max(1, end - start)
         lines.append(
             _style(" " * 6 + " | ", context, dim=True)
             + _style(marker, context, fg=_SEVERITY_COLOURS[finding.severity])

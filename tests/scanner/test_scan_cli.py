@@ -182,11 +182,6 @@ def test_output_file(project: Path) -> None:
     assert (project / "report.txt").read_text(encoding="utf-8").startswith("app.py\n")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="audit/commands/scan.py emit() lets write_text_atomic's OSError escape: "
-    "a traceback and exit 1 instead of one sentence and exit 2",
-)
 @pytest.mark.parametrize("option", ["-o", "--output"])
 def test_output_into_a_missing_folder_is_a_usage_error(project: Path, option: str) -> None:
     write(project, "app.py", REJECT)
