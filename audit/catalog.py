@@ -301,7 +301,8 @@ def load_catalog() -> Catalog:
     import yaml  # deferred: start-up time matters for a CLI
 
     text = resources.files("audit").joinpath("catalog.yaml").read_text(encoding="utf-8")
-    raw = yaml.safe_load(text)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader when built with it
+    raw = yaml.load(text, Loader=loader)
     errors = raw["error_codes"]
     return build_catalog(
         rules={rid: _parse_rule(rid, r) for rid, r in raw["rules"].items()},

@@ -56,6 +56,7 @@ class Config:
     min_confidence: str = "medium"
     fail_on: str = "error"
     gitignore: bool = True
+    jobs: Optional[int] = None  # worker processes for parsing; None: one per CPU
     methods: dict[str, list[str]] = field(default_factory=dict)  # endpoint -> names
     urls: dict[str, list[str]] = field(default_factory=dict)  # endpoint -> templates
     codes: list[int] = field(default_factory=list)
@@ -258,6 +259,12 @@ def parse_markets(value: Any, where: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(normalised))
 
 
+def parse_jobs(value: Any, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigError(f"{where}: 'jobs' must be a positive number of processes")
+    return value
+
+
 def _boolean(value: Any, key: str, where: str) -> bool:
     if not isinstance(value, bool):
         raise ConfigError(f"{where}: '{key}' must be true or false")
@@ -276,6 +283,7 @@ _KEYS: dict[str, Callable[[Any, Catalog, str], dict[str, Any]]] = {
     },
     "fail-on": lambda v, c, w: {"fail_on": _choice(v, "fail-on", FAIL_ON_CHOICES, w)},
     "gitignore": lambda v, c, w: {"gitignore": _boolean(v, "gitignore", w)},
+    "jobs": lambda v, c, w: {"jobs": parse_jobs(v, w)},
 }
 
 

@@ -9,15 +9,19 @@ can lean on context found in another.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
 import sys
 import threading
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional, TypeVar, Union
 
-from audit.catalog import Catalog, load_catalog
+from audit.catalog import load_catalog
 from audit.config import Config, apply_to_catalog
 from audit.discovery import DiscoveryOptions, SourceFile, discover
 from audit.findings import (
@@ -30,8 +34,8 @@ from audit.findings import (
     with_fingerprints,
 )
 from audit.prefilter import Prefilter
-from audit.source import SourceError, decode, looks_binary, read_bytes
-from audit.suppressions import Suppression
+from audit.scan_file import Candidate, FileOutcome, ScanJob, scan_file
+from audit.source import SourceError, looks_binary, read_bytes
 
 ProgressCallback = Callable[[int, int], None]
 T = TypeVar("T")
@@ -40,25 +44,9 @@ T = TypeVar("T")
 # than Python's default limit allows. Parse in a thread with room to recurse.
 _DEEP_STACK_BYTES = 512 * 1024 * 1024
 _DEEP_RECURSION_LIMIT = 200_000
-# libcst's parser takes time quadratic in an expression's depth (a 20,000-term
-# ``a + a + ...`` chain takes minutes); CPython itself refuses a file nested this deep
-# at its default limits. Deeper files are reported as errors instead of parsed.
-MAX_SYNTAX_DEPTH = 1000
-
-
-@dataclass
-class _Candidate:
-    file: SourceFile
-    data: bytes
-    has_context: bool
-
-
-@dataclass
-class _FileOutcome:
-    findings: list[Finding] = field(default_factory=list)
-    inventory: list[InventoryEntry] = field(default_factory=list)
-    suppressed: int = 0
-    error: Optional[FileError] = None
+# Below this much candidate source, starting worker processes costs more than it saves
+# (libcst parses and visits about 70 KB a second on one core).
+_PARALLEL_MIN_BYTES = 200_000
 
 
 @dataclass(frozen=True)
@@ -129,24 +117,22 @@ def scan(options: ScanOptions, progress: Optional[ProgressCallback] = None) -> S
     if code_names:
         candidates.extend(_constant_users(others, code_names, prefilter, errors))
 
-    def parse_all() -> list[_FileOutcome]:
-        outcomes = []
-        for done, candidate in enumerate(candidates, 1):
-            outcomes.append(_scan_file(candidate, catalog, config, project_has_context, constants))
-            if progress is not None:
-                progress(done, len(candidates))
-        return outcomes
-
-    outcomes = run_with_deep_stack(parse_all)
+    job = ScanJob(catalog, config, project_has_context, constants)
+    outcomes = _scan_candidates(candidates, job, config.jobs, progress)
     findings: list[Finding] = []
     inventory: list[InventoryEntry] = []
     suppressed = 0
+    live_names: set[str] = set()
     for outcome in outcomes:
         if outcome.error is not None:
             errors.append(outcome.error)
         findings.extend(outcome.findings)
         inventory.extend(outcome.inventory)
         suppressed += outcome.suppressed
+        live_names |= outcome.live_names
+    # A constant whose value is 21011007 is live while code on the legacy API still uses
+    # it (that code still gets the error): its definition is no cleanup yet.
+    findings = [f for f in findings if not (f.defines and f.defines in live_names)]
 
     visible_rank = CONFIDENCE_RANK[config.min_confidence]
     shown = [f for f in findings if CONFIDENCE_RANK[f.confidence] >= visible_rank]
@@ -164,14 +150,70 @@ def scan(options: ScanOptions, progress: Optional[ProgressCallback] = None) -> S
     )
 
 
+def _scan_candidates(
+    candidates: list[Candidate],
+    job: ScanJob,
+    jobs: Optional[int],
+    progress: Optional[ProgressCallback],
+) -> list[FileOutcome]:
+    """Parse and detect every candidate, in order; several processes for big batches."""
+    workers = min(jobs or os.cpu_count() or 1, len(candidates))
+    if workers > 1 and sum(len(c.data) for c in candidates) >= _PARALLEL_MIN_BYTES:
+        try:
+            return _scan_in_processes(candidates, job, workers, progress)
+        except (OSError, BrokenProcessPool):  # no processes here (sandbox, limits): serial
+            pass
+
+    def serial() -> list[FileOutcome]:
+        outcomes = []
+        for done, candidate in enumerate(candidates, 1):
+            outcomes.append(scan_file(candidate, job))
+            if progress is not None:
+                progress(done, len(candidates))
+        return outcomes
+
+    return run_with_deep_stack(serial)
+
+
+def _scan_in_processes(
+    candidates: list[Candidate],
+    job: ScanJob,
+    workers: int,
+    progress: Optional[ProgressCallback],
+) -> list[FileOutcome]:
+    # "spawn": a fresh interpreter per worker, safe whatever threads this process runs.
+    context = multiprocessing.get_context("spawn")
+    outcomes = []
+    with ProcessPoolExecutor(workers, context, initializer=_start_worker, initargs=(job,)) as pool:
+        for done, outcome in enumerate(pool.map(_scan_in_worker, candidates, chunksize=2), 1):
+            outcomes.append(outcome)
+            if progress is not None:
+                progress(done, len(candidates))
+    return outcomes
+
+
+_worker_job: Optional[ScanJob] = None
+
+
+def _start_worker(job: ScanJob) -> None:
+    global _worker_job
+    _worker_job = job
+
+
+def _scan_in_worker(candidate: Candidate) -> FileOutcome:
+    job = _worker_job
+    assert job is not None, "worker started without its job"
+    return run_with_deep_stack(lambda: scan_file(candidate, job))
+
+
 def _read_phase(
     files: list[SourceFile],
     prefilter: Prefilter,
     skipped: list[Skipped],
     errors: list[FileError],
-) -> tuple[list[_Candidate], dict[str, Union[str, int]], list[SourceFile]]:
+) -> tuple[list[Candidate], dict[str, Union[str, int]], list[SourceFile]]:
     """Read each file once: keep candidates, note constants, remember the rest."""
-    candidates: list[_Candidate] = []
+    candidates: list[Candidate] = []
     constants: dict[str, Union[str, int]] = {}
     others: list[SourceFile] = []
     for file in files:
@@ -186,7 +228,7 @@ def _read_phase(
         # Any module may define API_VERSION or an error-code constant that others import.
         constants.update(prefilter.project_constants(data))
         if prefilter.is_candidate(data):
-            candidates.append(_Candidate(file, data, prefilter.has_context(data)))
+            candidates.append(Candidate(file, data, prefilter.has_context(data)))
         else:
             others.append(file)
     return candidates, constants, others
@@ -194,7 +236,7 @@ def _read_phase(
 
 def _constant_users(
     files: Iterable[SourceFile], names: list[str], prefilter: Prefilter, errors: list[FileError]
-) -> list[_Candidate]:
+) -> list[Candidate]:
     """Files that only use an error-code constant defined elsewhere (``from .errors import
     AFTER_SALE``) hold no catalog fragment; find them by the constant's name."""
     pattern = re.compile(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in names) + rb")\b")
@@ -206,152 +248,5 @@ def _constant_users(
             errors.append(FileError(file.rel, str(exc)))
             continue
         if pattern.search(data):
-            found.append(_Candidate(file, data, prefilter.has_context(data)))
+            found.append(Candidate(file, data, prefilter.has_context(data)))
     return found
-
-
-def _scan_file(
-    candidate: _Candidate,
-    catalog: Catalog,
-    config: Config,
-    project_has_context: bool,
-    constants: dict[str, Union[str, int]],
-) -> _FileOutcome:
-    import libcst as cst  # deferred: only files that may match pay for it
-
-    from audit.python.detector import FileContext, detect
-
-    rel = candidate.file.rel
-    try:
-        source = decode(candidate.data)
-    except SourceError as exc:
-        return _FileOutcome(error=FileError(rel, str(exc)))
-    too_deep, python_error = _python_parse(source.text)
-    if too_deep is not None:
-        return _FileOutcome(error=FileError(rel, f"nested too deeply to parse ({too_deep})"))
-    try:
-        module = cst.parse_module(source.text)
-    except cst.ParserSyntaxError as exc:
-        # CPython's message and line are the ones users know (libcst's can be a line off).
-        line, message = (
-            (python_error.lineno, python_error.msg)
-            if python_error is not None
-            else (exc.raw_line, exc.message)
-        )
-        return _FileOutcome(error=FileError(rel, f"syntax error on line {line}: {message}"))
-    except RecursionError:
-        return _FileOutcome(error=FileError(rel, "nested too deeply to parse"))
-    except Exception as exc:  # libcst has its own bugs (e.g. a TypeError on valid code)
-        return _FileOutcome(
-            error=FileError(rel, f"cannot parse: libcst failed with {type(exc).__name__}: {exc}")
-        )
-    context = FileContext(
-        path=rel,
-        markets=config.markets,
-        file_has_context=candidate.has_context,
-        project_has_context=project_has_context,
-        project_constants=constants,
-    )
-    lines = source.text.splitlines()
-    try:
-        output = detect(module, lines, catalog, context)
-    except RecursionError:
-        return _FileOutcome(error=FileError(rel, "nested too deeply to analyse"))
-    except Exception as exc:  # a detector bug must not stop the rest of the scan
-        return _FileOutcome(
-            error=FileError(
-                rel, f"internal error while analysing (please report): {type(exc).__name__}: {exc}"
-            )
-        )
-    findings = [f for f in output.findings if config.rule_enabled(f.rule)]
-    kept, suppressed, unused = apply_suppressions(findings, output.suppressions)
-    if config.rule_enabled("CA001"):
-        kept.extend(
-            _unused_suppression(s, rel, lines, catalog)
-            for s in unused
-            if _could_match(s, catalog, config)
-        )
-    return _FileOutcome(kept, output.inventory, suppressed)
-
-
-def _python_parse(text: str) -> tuple[Optional[str], Optional[SyntaxError]]:
-    """Parse with CPython first (about a tenth of libcst's time): why the code nests
-    deeper than libcst can parse in reasonable time, if it does, and CPython's syntax error.
-
-    CPython refuses more than 200 nested brackets; its tree gives the depth of everything
-    else (long operator chains nest one level per operator). A syntax error here may be
-    syntax newer than this Python, so libcst still decides whether the file parses.
-    """
-    import ast
-    import warnings
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # invalid escapes and the like: not our concern
-            tree = ast.parse(text)
-    except SyntaxError as exc:
-        if "too many nested" in str(exc.msg):
-            return "more than 200 nested brackets", None
-        return None, exc
-    except (RecursionError, MemoryError):
-        return "Python's own parser gives up on it", None
-    stack: list[tuple[ast.AST, int]] = [(tree, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > MAX_SYNTAX_DEPTH:
-            return f"more than {MAX_SYNTAX_DEPTH} levels of expressions", None
-        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
-    return None, None
-
-
-def _could_match(suppression: Suppression, catalog: Catalog, config: Config) -> bool:
-    """An ignore for rules that cannot fire in this run (not selected, or US-only rules
-    with no US market) is not reported as unused: it may be needed in another run."""
-
-    def active(rule_id: str) -> bool:
-        rule = catalog.rules[rule_id]
-        return config.rule_enabled(rule_id) and (not rule.us_only or "US" in config.markets)
-
-    if not suppression.rules:  # a bare ignore: unused only if every rule ran
-        return all(active(rule_id) for rule_id in catalog.rules)
-    unknown = any(rule_id not in catalog.rules for rule_id in suppression.rules)
-    return unknown or any(active(r) for r in suppression.rules if r in catalog.rules)
-
-
-def apply_suppressions(
-    findings: list[Finding], suppressions: list[Suppression]
-) -> tuple[list[Finding], int, list[Suppression]]:
-    """Drop suppressed findings; return what is kept, how many went, and unused comments."""
-    used: set[int] = set()
-    kept = []
-    for finding in findings:
-        covering = [i for i, s in enumerate(suppressions) if s.covers(finding.rule, finding.line)]
-        if covering:
-            used.update(covering)
-        else:
-            kept.append(finding)
-    unused = [s for i, s in enumerate(suppressions) if i not in used]
-    return kept, len(findings) - len(kept), unused
-
-
-def _unused_suppression(
-    suppression: Suppression, rel: str, lines: list[str], catalog: Catalog
-) -> Finding:
-    rule = catalog.rules["CA001"]
-    snippet = lines[suppression.line - 1] if suppression.line <= len(lines) else ""
-    column = snippet.find("#") + 1 or 1
-    return Finding(
-        rule=rule.id,
-        severity=rule.severity,
-        category=rule.category,
-        path=rel,
-        line=suppression.line,
-        column=column,
-        end_line=suppression.line,
-        end_column=len(snippet) + 1,
-        message=rule.message.format(what=suppression.describe()),
-        snippet=snippet,
-        confidence="high",
-        fix=rule.fix.kind,
-        matched=suppression.describe(),
-    )

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import dataclasses
 import io
 import os
 import pstats
@@ -284,12 +285,12 @@ def rate(count: float, seconds: float) -> str:
     return f"{count / seconds:,.0f}" if seconds > 0 else "inf"
 
 
-def bench_tree(path: Path, runs: int, profile: bool) -> None:
+def bench_tree(path: Path, runs: int, profile: bool, jobs: int | None = None) -> None:
     import libcst  # noqa: F401  (imported by the first parse; start-up is timed apart)
 
     files = discovered_files(path)
     size = sum(f.size for f in files)
-    config = Config(min_confidence="low")  # every finding counts as work done
+    config = Config(min_confidence="low", jobs=jobs)  # every finding counts as work done
 
     scan_times = []
     result = None
@@ -357,7 +358,9 @@ def profile_scan(path: Path, config: Config) -> str:
     scanner_module.run_with_deep_stack = profiled
     try:
         main.enable()
-        scan(ScanOptions((path,), config))
+        scan(
+            ScanOptions((path,), dataclasses.replace(config, jobs=1))
+        )  # one process, so the profile sees it all
         main.disable()
     finally:
         scanner_module.run_with_deep_stack = original
@@ -384,16 +387,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="scan N copies of a realistic TikTok Shop integrator module instead",
     )
     parser.add_argument("--profile", action="store_true", help="cProfile one scan")
+    parser.add_argument(
+        "--jobs", type=int, help="worker processes for parsing (default: one per CPU)"
+    )
     parser.add_argument("--no-startup", action="store_true", help="skip the start-up timing")
     args = parser.parse_args(argv)
 
     print(f"python {sys.version.split()[0]} on {sys.platform}, {os.cpu_count()} CPUs")
     if args.synthetic:
         with tempfile.TemporaryDirectory(prefix="cancel-audit-bench-") as temp:
-            bench_tree(synthetic_tree(Path(temp), args.synthetic), args.runs, args.profile)
+            tree = synthetic_tree(Path(temp), args.synthetic)
+            bench_tree(tree, args.runs, args.profile, args.jobs)
     else:
         path = args.path or Path(sysconfig.get_paths()["purelib"])
-        bench_tree(path.resolve(), args.runs, args.profile)
+        bench_tree(path.resolve(), args.runs, args.profile, args.jobs)
     if not args.no_startup:
         print()
         for label, seconds in startup_times(max(args.runs, 5)).items():

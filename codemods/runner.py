@@ -26,7 +26,8 @@ from audit.config import Config, apply_to_catalog
 from audit.findings import Finding, ScanResult
 from audit.prefilter import Prefilter
 from audit.python.detector import FileContext, detect
-from audit.scanner import ScanOptions, apply_suppressions, scan
+from audit.scan_file import apply_suppressions
+from audit.scanner import ScanOptions, scan
 from audit.source import SourceError, decode, read_bytes
 from codemods.base import AuditCodemod, FixSettings, ManualNote
 from codemods.helper_module import (

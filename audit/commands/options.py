@@ -42,6 +42,7 @@ class ScanSettings:
     select: Optional[str] = None
     ignore: Optional[str] = None
     min_confidence: Optional[str] = None
+    jobs: Optional[int] = None
 
     def config(self, paths: tuple[Path, ...], fail_on: Optional[str] = None) -> Config:
         """The config file's settings with these options on top (exit 2 on a mistake)."""
@@ -56,6 +57,7 @@ class ScanSettings:
         base = load_config(source, catalog)
         overrides: dict[str, Any] = {
             "min_confidence": self.min_confidence,
+            "jobs": self.jobs,
             "fail_on": fail_on,
             "exclude": base.exclude + self.exclude if self.exclude else None,
             "gitignore": False if self.no_gitignore else None,
@@ -99,6 +101,12 @@ _MAX_FILE_SIZE = click.option(
 _MARKETS = click.option("--markets", metavar="US,UK,...", help="Markets the integration serves.")
 _SELECT = click.option("--select", metavar="IDS", help="Only these rules, comma-separated.")
 _IGNORE = click.option("--ignore", metavar="IDS", help="Skip these rules, comma-separated.")
+_JOBS = click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="Worker processes for parsing big batches [default: one per CPU].",
+)
 _MIN_CONFIDENCE = click.option(
     "--min-confidence",
     type=click.Choice(CONFIDENCES),
@@ -115,7 +123,7 @@ def scan_options(rules: bool = True) -> Callable[[F], F]:
     options = [_CONFIG, _EXCLUDE, _NO_GITIGNORE, _MAX_FILE_SIZE, _MARKETS]
     if rules:
         options += [_SELECT, _IGNORE]
-    options.append(_MIN_CONFIDENCE)
+    options += [_MIN_CONFIDENCE, _JOBS]
 
     def decorate(command: F) -> F:
         @functools.wraps(command)

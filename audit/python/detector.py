@@ -72,7 +72,8 @@ class DetectorOutput:
 
 
 class _Visitor(cst.CSTVisitor):
-    METADATA_DEPENDENCIES = (PositionProvider,)
+    # No metadata dependencies: positions cost as much as the visit itself, so they are
+    # computed afterwards, and only for files that have something to report.
 
     def __init__(self, catalog: Catalog, scope: ModuleScope, context: FileContext) -> None:
         super().__init__()
@@ -290,6 +291,8 @@ def detect(
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     visitor = _Visitor(catalog, scope, context)
     wrapper.visit(visitor)
+    if not (visitor.raw or visitor.inventory or visitor.suppressions):
+        return DetectorOutput([], [], [])
     positions = wrapper.resolve(PositionProvider)
 
     used = {use.endpoint for use, role, _ in visitor.inventory if role != "definition"}
@@ -356,9 +359,14 @@ def _to_finding(
     start, end = position.start, position.end
     rule = raw.rule
     message = rule.message.format(what=raw.what)
-    if rule.us_only and any(m != "US" for m in context.markets):
-        others = ", ".join(m for m in context.markets if m != "US")
-        message += f" Markets {others} still use the old behaviour: keep a path for them."
+    others = [m for m in context.markets if m != "US"]
+    if rule.us_only and others:
+        subject = (
+            f"Market {others[0]} still uses"
+            if len(others) == 1
+            else (f"Markets {', '.join(others)} still use")
+        )
+        message += f" {subject} the old behaviour: keep a path for them."
     snippet = lines[start.line - 1].rstrip("\r\n") if start.line <= len(lines) else ""
     matched = cst.Module(body=[]).code_for_node(raw.node)
     return Finding(

@@ -15,7 +15,7 @@ import pytest
 from scan_helpers import REJECT, WARN_AND_INFO, errors, found, invoke, scan_json, skipped, write
 
 import audit.python.detector
-from audit.scanner import MAX_SYNTAX_DEPTH
+from audit.scan_file import MAX_SYNTAX_DEPTH
 
 as_root = hasattr(os, "geteuid") and os.geteuid() == 0
 BROKEN = "shop_cipher = 1\ndef reject_cancellation(:\n    pass\n"

@@ -1,0 +1,191 @@
+"""Scanning one candidate file: decode, parse, detect, apply suppressions.
+
+Everything a worker process needs arrives in a ``ScanJob``, so the same function serves
+the serial path and the process pool. A file that cannot be decoded or parsed, or that
+trips a bug in libcst or the detector, becomes a per-file error, never a crash.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional, Union
+
+from audit.catalog import Catalog
+from audit.config import Config
+from audit.discovery import SourceFile
+from audit.findings import FileError, Finding, InventoryEntry
+from audit.source import SourceError, decode
+from audit.suppressions import Suppression
+
+# libcst's parser takes time quadratic in an expression's depth (a 20,000-term
+# ``a + a + ...`` chain takes minutes); CPython itself refuses a file nested this deep
+# at its default limits. Deeper files are reported as errors instead of parsed.
+MAX_SYNTAX_DEPTH = 1000
+
+
+@dataclass
+class Candidate:
+    file: SourceFile
+    data: bytes
+    has_context: bool
+
+
+@dataclass(frozen=True)
+class ScanJob:
+    """What every file's scan shares: the catalog, config and project-wide facts."""
+
+    catalog: Catalog
+    config: Config
+    project_has_context: bool
+    constants: dict[str, Union[str, int]]
+
+
+@dataclass
+class FileOutcome:
+    findings: list[Finding] = field(default_factory=list)
+    inventory: list[InventoryEntry] = field(default_factory=list)
+    suppressed: int = 0
+    error: Optional[FileError] = None
+    live_names: set[str] = field(default_factory=set)
+
+
+def scan_file(candidate: Candidate, job: ScanJob) -> FileOutcome:
+    import libcst as cst  # deferred: only files that may match pay for it
+
+    from audit.python.detector import FileContext, detect
+
+    catalog, config = job.catalog, job.config
+    rel = candidate.file.rel
+    try:
+        source = decode(candidate.data)
+    except SourceError as exc:
+        return FileOutcome(error=FileError(rel, str(exc)))
+    too_deep, python_error = _python_parse(source.text)
+    if too_deep is not None:
+        return FileOutcome(error=FileError(rel, f"nested too deeply to parse ({too_deep})"))
+    try:
+        module = cst.parse_module(source.text)
+    except cst.ParserSyntaxError as exc:
+        # CPython's message and line are the ones users know (libcst's can be a line off).
+        line, message = (
+            (python_error.lineno, python_error.msg)
+            if python_error is not None
+            else (exc.raw_line, exc.message)
+        )
+        return FileOutcome(error=FileError(rel, f"syntax error on line {line}: {message}"))
+    except RecursionError:
+        return FileOutcome(error=FileError(rel, "nested too deeply to parse"))
+    except Exception as exc:  # libcst has its own bugs (e.g. a TypeError on valid code)
+        return FileOutcome(
+            error=FileError(rel, f"cannot parse: libcst failed with {type(exc).__name__}: {exc}")
+        )
+    context = FileContext(
+        path=rel,
+        markets=config.markets,
+        file_has_context=candidate.has_context,
+        project_has_context=job.project_has_context,
+        project_constants=job.constants,
+    )
+    lines = source.text.splitlines()
+    try:
+        output = detect(module, lines, catalog, context)
+    except RecursionError:
+        return FileOutcome(error=FileError(rel, "nested too deeply to analyse"))
+    except Exception as exc:  # a detector bug must not stop the rest of the scan
+        return FileOutcome(
+            error=FileError(
+                rel, f"internal error while analysing (please report): {type(exc).__name__}: {exc}"
+            )
+        )
+    findings = [f for f in output.findings if config.rule_enabled(f.rule)]
+    kept, suppressed, unused = apply_suppressions(findings, output.suppressions)
+    if config.rule_enabled("CA001"):
+        kept.extend(
+            _unused_suppression(s, rel, lines, catalog)
+            for s in unused
+            if _could_match(s, catalog, config)
+        )
+    return FileOutcome(kept, output.inventory, suppressed, live_names=output.live_names)
+
+
+def _python_parse(text: str) -> tuple[Optional[str], Optional[SyntaxError]]:
+    """Parse with CPython first (about a tenth of libcst's time): why the code nests
+    deeper than libcst can parse in reasonable time, if it does, and CPython's syntax error.
+
+    CPython refuses more than 200 nested brackets; its tree gives the depth of everything
+    else (long operator chains nest one level per operator). A syntax error here may be
+    syntax newer than this Python, so libcst still decides whether the file parses.
+    """
+    import ast
+    import warnings
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # invalid escapes and the like: not our concern
+            tree = ast.parse(text)
+    except SyntaxError as exc:
+        if "too many nested" in str(exc.msg):
+            return "more than 200 nested brackets", None
+        return None, exc
+    except (RecursionError, MemoryError):
+        return "Python's own parser gives up on it", None
+    stack: list[tuple[ast.AST, int]] = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_SYNTAX_DEPTH:
+            return f"more than {MAX_SYNTAX_DEPTH} levels of expressions", None
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return None, None
+
+
+def _could_match(suppression: Suppression, catalog: Catalog, config: Config) -> bool:
+    """An ignore for rules that cannot fire in this run (not selected, or US-only rules
+    with no US market) is not reported as unused: it may be needed in another run."""
+
+    def active(rule_id: str) -> bool:
+        rule = catalog.rules[rule_id]
+        return config.rule_enabled(rule_id) and (not rule.us_only or "US" in config.markets)
+
+    if not suppression.rules:  # a bare ignore: unused only if every rule ran
+        return all(active(rule_id) for rule_id in catalog.rules)
+    unknown = any(rule_id not in catalog.rules for rule_id in suppression.rules)
+    return unknown or any(active(r) for r in suppression.rules if r in catalog.rules)
+
+
+def apply_suppressions(
+    findings: list[Finding], suppressions: list[Suppression]
+) -> tuple[list[Finding], int, list[Suppression]]:
+    """Drop suppressed findings; return what is kept, how many went, and unused comments."""
+    used: set[int] = set()
+    kept = []
+    for finding in findings:
+        covering = [i for i, s in enumerate(suppressions) if s.covers(finding.rule, finding.line)]
+        if covering:
+            used.update(covering)
+        else:
+            kept.append(finding)
+    unused = [s for i, s in enumerate(suppressions) if i not in used]
+    return kept, len(findings) - len(kept), unused
+
+
+def _unused_suppression(
+    suppression: Suppression, rel: str, lines: list[str], catalog: Catalog
+) -> Finding:
+    rule = catalog.rules["CA001"]
+    snippet = lines[suppression.line - 1] if suppression.line <= len(lines) else ""
+    column = snippet.find("#") + 1 or 1
+    return Finding(
+        rule=rule.id,
+        severity=rule.severity,
+        category=rule.category,
+        path=rel,
+        line=suppression.line,
+        column=column,
+        end_line=suppression.line,
+        end_column=len(snippet) + 1,
+        message=rule.message.format(what=suppression.describe()),
+        snippet=snippet,
+        confidence="high",
+        fix=rule.fix.kind,
+        matched=suppression.describe(),
+    )
