@@ -71,8 +71,10 @@ class Prefilter:
         candidate = re.compile(_alternation(fragments))
         code_patterns = b"|".join(_code_pattern(code).encode() for code in catalog.codes)
         context = re.compile(_alternation(list(catalog.context_markers)), re.IGNORECASE)
-        # NAME = "202309" (an API version) or NAME = 21011007 / "21011007" (an error code)
-        values = b"20\\d{4}" + (b"|" + code_patterns if code_patterns else b"")
+        # NAME = "202309" (an API version), NAME = 21011007 / "21011007" (an error code) or
+        # NAME = "Package item has after-sale request" (its message)
+        messages = b"".join(b"|" + re.escape(m.encode("utf-8")) for m in catalog.messages)
+        values = b"20\\d{4}" + (b"|" + code_patterns if code_patterns else b"") + messages
         constants = re.compile(
             rb"^[ \t]*([A-Z][A-Z0-9_]*)[ \t]*(?::[^=\n]*)?=[ \t]*"
             rb"(?:[rRuU]?[\"'](" + values + rb")[\"']|(" + code_patterns + rb"))[ \t]*(?:#.*)?$",
@@ -87,7 +89,8 @@ class Prefilter:
         return self.context.search(data) is not None
 
     def project_constants(self, data: bytes) -> dict[str, Union[str, int]]:
-        """Module-level API-version and error-code constants, for other modules to use."""
+        """Module-level API-version, error-code and error-message constants, for other
+        modules to use."""
         found: dict[str, Union[str, int]] = {}
         if self.values.search(data) is None:  # 20x faster than the line-by-line pattern
             return found
@@ -96,6 +99,9 @@ class Prefilter:
             if match.group(3) is not None:
                 found[name] = int(match.group(3).replace(b"_", b""))
             else:
-                text = match.group(2).decode("ascii").replace("_", "")
-                found[name] = int(text) if int(text) in self.codes else text
+                text = match.group(2).decode("utf-8")
+                digits = text.replace("_", "")
+                found[name] = (
+                    int(digits) if digits.isdigit() and int(digits) in self.codes else text
+                )
         return found

@@ -233,7 +233,11 @@ def plan_fixes(
 
 
 def _note_untouched(fix: FileFix, findings: list[Finding]) -> None:
-    """Findings of a rule no codemod rewrote here and no codemod note explains: say so."""
+    """Keep the notes that explain a finding the scan reported (a codemod sees one file
+    and may note code the project-wide scan calls live); add a note for every finding
+    of a rule no codemod rewrote here and no note explains."""
+    reported = {(f.rule, f.line) for f in findings}
+    fix.manual = [n for n in fix.manual if (n.rule, n.line) in reported]
     for finding in findings:
         if finding.rule in fix.fixed:
             continue

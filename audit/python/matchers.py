@@ -83,7 +83,8 @@ def call_use(call: cst.Call, evaluator: Evaluator, catalog: Catalog) -> Optional
 
 
 def is_error_code(node: cst.BaseExpression, evaluator: Evaluator, catalog: Catalog) -> bool:
-    """21011007 as an int, ``21_011_007``, ``"21011007"``, or a constant bound to one."""
+    """21011007 as an int, ``21_011_007``, ``"21011007"``, or a constant bound to one of
+    them or to the error's message (``AFTER_SALE_MESSAGE``, defined here or imported)."""
     if isinstance(node, (cst.Integer, cst.Name, cst.Attribute, cst.Subscript)):
         value = evaluator.integer(node)
         if value is not None:
@@ -91,7 +92,10 @@ def is_error_code(node: cst.BaseExpression, evaluator: Evaluator, catalog: Catal
     if isinstance(node, (cst.SimpleString, cst.Name, cst.Attribute)):
         text = evaluator.string(node)
         if text is not None:
-            return text.strip() in {str(code) for code in catalog.codes}
+            if text.strip() in {str(code) for code in catalog.codes}:
+                return True
+            named = not isinstance(node, cst.SimpleString)  # literals are matched as strings
+            return named and text.strip().lower() in {m.lower() for m in catalog.messages}
     return False
 
 
