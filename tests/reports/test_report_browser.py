@@ -9,6 +9,7 @@ $CANCEL_AUDIT_ARTIFACTS or test-artifacts/.
 from __future__ import annotations
 
 import base64
+import json
 import shutil
 from collections.abc import Iterator
 from datetime import date
@@ -239,3 +240,45 @@ def test_the_checks_catch_requests_and_errors(
     open_page(page, report.as_uri())
     found = "\n".join(problems(page, report.as_uri()))
     assert "tracker.png" in found and "Content Security Policy" in found
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_example_integrator_report_in_chromium(
+    browser: Chromium, tmp_path: Path, artifacts: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The report for examples/legacy_oms, rendered by the CLI, as a person sees it."""
+    from click.testing import CliRunner
+
+    from audit.cli import cli
+
+    monkeypatch.chdir(ROOT)
+    out = tmp_path / "example.html"
+    result = CliRunner().invoke(
+        cli, ["report", "examples/legacy_oms", "-o", str(out), "--as-of", "2024-04-15"]
+    )
+    assert result.exit_code == 0, result.output
+    scan = CliRunner().invoke(cli, ["scan", "examples/legacy_oms", "--format", "json"])
+    blocking = [f for f in json.loads(scan.output)["findings"] if f["category"] == "blocking"]
+    assert len(blocking) == 6  # five Reject Cancellation sites and one legacy reverse reject
+
+    page = browser.page()
+    url = out.as_uri()
+    open_page(page, url)
+    seen = page.evaluate(
+        """(() => ({
+            verdict: document.querySelector('[data-verdict]').getAttribute('data-verdict'),
+            headline: document.querySelector('.verdict .headline').innerText,
+            when: document.querySelector('.verdict .when').innerText,
+            blockingRows: document.querySelectorAll('[id$="-blocking-table"] tbody tr').length,
+            charts: document.querySelectorAll('svg.chart').length,
+        }))()"""
+    )
+    assert seen["verdict"] == "not-ready"
+    assert seen["headline"] == "Not ready for the 2024-03-31 Reject Cancellation deadline"
+    assert "15 days after the 2024-03-31 deadline" in seen["when"]
+    assert seen["blockingRows"] == len(blocking)
+    assert seen["charts"] >= 1
+    assert problems(page, url) == []  # no console errors, no network requests
+    screenshot(page, artifacts / "readiness-example.png")
