@@ -62,7 +62,10 @@ class Prefilter:
     context: re.Pattern[bytes]
     constants: re.Pattern[bytes]
     codes: tuple[int, ...]
-    values: re.Pattern[bytes]  # a constant's value anywhere: cheap, and usually absent
+    # A constant's possible value anywhere in the file: cheap, and usually absent. Numbers
+    # and messages are checked apart: one regex with both is ten times slower.
+    numbers: re.Pattern[bytes]
+    messages: tuple[bytes, ...]
 
     @classmethod
     def from_catalog(cls, catalog: Catalog) -> Prefilter:
@@ -74,13 +77,21 @@ class Prefilter:
         # NAME = "202309" (an API version), NAME = 21011007 / "21011007" (an error code) or
         # NAME = "Package item has after-sale request" (its message)
         messages = b"".join(b"|" + re.escape(m.encode("utf-8")) for m in catalog.messages)
-        values = b"20\\d{4}" + (b"|" + code_patterns if code_patterns else b"") + messages
+        numbers = b"20\\d{4}" + (b"|" + code_patterns if code_patterns else b"")
+        values = numbers + messages
         constants = re.compile(
             rb"^[ \t]*([A-Z][A-Z0-9_]*)[ \t]*(?::[^=\n]*)?=[ \t]*"
             rb"(?:[rRuU]?[\"'](" + values + rb")[\"']|(" + code_patterns + rb"))[ \t]*(?:#.*)?$",
             re.MULTILINE,
         )
-        return cls(candidate, context, constants, catalog.codes, re.compile(values))
+        return cls(
+            candidate,
+            context,
+            constants,
+            catalog.codes,
+            re.compile(numbers),
+            tuple(m.encode("utf-8") for m in catalog.messages),
+        )
 
     def is_candidate(self, data: bytes) -> bool:
         return self.candidate.search(data) is not None
@@ -92,8 +103,8 @@ class Prefilter:
         """Module-level API-version, error-code and error-message constants, for other
         modules to use."""
         found: dict[str, Union[str, int]] = {}
-        if self.values.search(data) is None:  # 20x faster than the line-by-line pattern
-            return found
+        if self.numbers.search(data) is None and not any(m in data for m in self.messages):
+            return found  # 20x faster than the line-by-line pattern
         for match in self.constants.finditer(data):
             name = match.group(1).decode("ascii")
             if match.group(3) is not None:
