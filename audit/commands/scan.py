@@ -143,6 +143,12 @@ def scan(
 
         result = apply_baseline(result, baseline, scan_scope(paths, config.rule_enabled, changed))
 
+    if "sarif" in (output_format, *(name for name, _ in outputs)):
+        from codemods.sarif_fixes import sarif_fixes  # deferred: only SARIF carries fixes
+
+        fixes = sarif_fixes(result, paths, config)
+        result = dataclasses.replace(result, extra={**result.extra, "fixes": fixes})
+
     catalog = apply_to_catalog(config, load_catalog())
     context = RenderContext(
         tool_version=__version__,

@@ -13,7 +13,8 @@ a list of :class:`Replacement` (or mappings with the same keys)::
     render(dataclasses.replace(result, extra=extra), context)
 
 Each replacement deletes the region from (start_line, start_column) up to, not including,
-(end_line, end_column) in the finding's file and inserts ``text`` there; lines and
+(end_line, end_column) in the finding's file (or in ``path``, when the fix also touches
+another file, such as a helper module it creates) and inserts ``text`` there; lines and
 columns are 1-based code points, like findings. Without a hook no ``fixes`` are emitted.
 """
 
@@ -46,6 +47,7 @@ class Replacement:
     end_line: int
     end_column: int
     text: str
+    path: Optional[str] = None  # another file the fix changes; None: the finding's own
 
 
 ReplacementLike = Union[Replacement, Mapping[str, Any]]
@@ -130,14 +132,15 @@ def _replacement(item: ReplacementLike) -> Replacement:
         int(item["end_line"]),
         int(item["end_column"]),
         str(item["text"]),
+        item.get("path"),
     )
 
 
 def _fix(finding: Finding, items: Sequence[ReplacementLike], description: str) -> dict[str, Any]:
-    replacements = []
+    by_path: dict[str, list[dict[str, Any]]] = {}
     for item in items:
         edit = _replacement(item)
-        replacements.append(
+        by_path.setdefault(edit.path or finding.path, []).append(
             {
                 "deletedRegion": {
                     "startLine": edit.start_line,
@@ -151,7 +154,8 @@ def _fix(finding: Finding, items: Sequence[ReplacementLike], description: str) -
     return {
         "description": {"text": description},
         "artifactChanges": [
-            {"artifactLocation": _artifact(finding.path), "replacements": replacements}
+            {"artifactLocation": _artifact(path), "replacements": replacements}
+            for path, replacements in by_path.items()
         ],
     }
 

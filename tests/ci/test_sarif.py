@@ -60,7 +60,8 @@ def test_sarif_validates_and_describes_every_rule(project: Path) -> None:
     for item in results:
         assert driver["rules"][item["ruleIndex"]]["id"] == item["ruleId"]
         assert "baselineState" not in item
-        assert "fixes" not in item
+        # The scan carries `cancel-audit fix`'s safe rewrites; CA401 has none.
+        assert "fixes" not in item or item["ruleId"] in {"CA101", "CA201"}
         assert len(item["partialFingerprints"][FINGERPRINT_KEY]) == 20
     reject = next(r for r in results if r["ruleId"] == "CA101")
     assert reject["level"] == "error"
