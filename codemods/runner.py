@@ -19,6 +19,7 @@ from typing import Optional
 
 import libcst as cst
 from libcst.codemod import CodemodContext
+from libcst.helpers import ModuleNameAndPackage, calculate_module_and_package
 
 from audit.atomic import write_bytes_atomic
 from audit.catalog import load_catalog
@@ -270,6 +271,13 @@ def _read_sources(
     return sources
 
 
+def _module_names(path: Path) -> ModuleNameAndPackage:
+    """``tiktok_bridge.client`` in package ``tiktok_bridge``: relative imports resolve."""
+    root = _package_root(path)
+    base = root.parent if root is not None else path.parent
+    return calculate_module_and_package(str(base), str(path))
+
+
 def _apply(
     module: cst.Module,
     rules: list[str],
@@ -278,6 +286,7 @@ def _apply(
     client_ready: bool,
     search_by_cancel_id: bool,
     rel: str,
+    names: ModuleNameAndPackage,
 ) -> tuple[cst.Module, dict[str, int], list[ManualNote]]:
     fixed: dict[str, int] = {}
     manual: list[ManualNote] = []
@@ -286,11 +295,15 @@ def _apply(
         cls = _codemod_class(rule)
         if cls is None:
             continue
-        context = CodemodContext(filename=rel)
         codemod: AuditCodemod
         if cls is RejectToShip:
+            # No package name: AddImportsVisitor would make ``from .ship_to_reject`` absolute.
+            context = CodemodContext(filename=rel)
             codemod = RejectToShip(context, settings, helper, client_ready, search_by_cancel_id)
-        else:
+        else:  # the package lets RemoveImportsVisitor resolve ``from .errors import X``
+            context = CodemodContext(
+                filename=rel, full_module_name=names.name, full_package_name=names.package
+            )
             codemod = cls(context, settings)
         before = module.code
         module = codemod.transform_module(module)
@@ -330,17 +343,18 @@ def _fix_file(
     config: Config,
 ) -> FileFix:
     fix = FileFix(path, rel, text, text, encoding)
+    names = _module_names(path)
     try:
         module = cst.parse_module(text)
         new_module, fix.fixed, fix.manual = _apply(
-            module, rules, settings, helper, client_ready, search_by_cancel_id, rel
+            module, rules, settings, helper, client_ready, search_by_cancel_id, rel, names
         )
         after = new_module.code
         if after == text:
             return fix
         reparsed = cst.parse_module(after)
         again, _, _ = _apply(
-            reparsed, rules, settings, helper, client_ready, search_by_cancel_id, rel
+            reparsed, rules, settings, helper, client_ready, search_by_cancel_id, rel, names
         )
     except cst.ParserSyntaxError as exc:
         fix.failure = f"the rewrite does not parse ({exc.message}); file left untouched"
