@@ -138,9 +138,6 @@ class Catalog:
     def method(self, name: str) -> Optional[MethodMatch]:
         return self._methods.get(name)
 
-    def method_names(self) -> frozenset[str]:
-        return frozenset(self._methods)
-
     def match_path(self, text: str) -> Optional[PathMatch]:
         """The most specific endpoint template found in ``text``, if any."""
         for template in self._templates:

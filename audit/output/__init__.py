@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
-from typing import Callable, Protocol
+from typing import Callable
 
 from audit.catalog import Catalog
 from audit.findings import ScanResult
@@ -17,10 +17,6 @@ class RenderContext:
     color: bool = False
     verbose: bool = False
     quiet: bool = False
-
-
-class Renderer(Protocol):
-    def __call__(self, result: ScanResult, context: RenderContext) -> str: ...
 
 
 # name -> "module:function". A format's module is imported only when it is asked for.
