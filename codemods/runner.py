@@ -31,6 +31,7 @@ from audit.scan_file import apply_suppressions
 from audit.scanner import ScanOptions, scan
 from audit.source import SourceError, decode, read_bytes
 from codemods.base import AuditCodemod, FixSettings, ManualNote
+from codemods.freed_imports import DropFreedImports, referenced_names
 from codemods.helper_module import (
     HELPER_MODULE,
     MARKER,
@@ -291,6 +292,7 @@ def _apply(
     fixed: dict[str, int] = {}
     manual: list[ManualNote] = []
     original = module.code
+    used_before = referenced_names(module)
     for rule in rules:
         cls = _codemod_class(rule)
         if cls is None:
@@ -311,6 +313,11 @@ def _apply(
             fixed[rule] = codemod.changes
         # Notes are positioned in this codemod's input; report them in the file as it was.
         manual.extend(map_notes(codemod.manual, before, original))
+    if fixed:
+        context = CodemodContext(
+            filename=rel, full_module_name=names.name, full_package_name=names.package
+        )
+        module = DropFreedImports(context, used_before).transform_module(module)
     return module, fixed, manual
 
 

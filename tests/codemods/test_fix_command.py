@@ -161,3 +161,22 @@ def test_a_file_that_cannot_be_written_is_reported_and_kept(
     assert code == 1
     assert "bridge/worker.py: not fixed: cannot write: Permission denied" in output
     assert (project / "bridge" / "worker.py").read_text(encoding="utf-8") == WORKER
+
+
+def test_imports_the_rewrite_freed_go_and_others_stay(project: Path) -> None:
+    worker = project / "bridge" / "worker.py"
+    worker.write_text(
+        "import json\n"
+        "import os  # unused before the fix: not ours to remove\n"
+        "import uuid\n"
+        'SHOP_CIPHER = "x"\n\n\n'
+        "def run(client, cancel):\n"
+        '    client.reject_cancellation(cancel["cancel_id"], key=uuid.uuid4().hex)\n'
+        "    return json.dumps(cancel)\n",
+        encoding="utf-8",
+    )
+    code, output = invoke("bridge", "--write")
+    assert code == 0, output
+    text = worker.read_text(encoding="utf-8")
+    assert "import uuid" not in text
+    assert "import json\n" in text and "import os  # unused before the fix" in text
