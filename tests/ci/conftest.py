@@ -15,8 +15,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture
 def git_repo(tmp_path: Path) -> Git:
-    if shutil.which("git") is None:
-        pytest.skip("git is not installed")
+    assert shutil.which("git"), "git is needed for --changed-since and baseline tests"
     root = tmp_path / "repo"
     root.mkdir()
     git = Git(root)

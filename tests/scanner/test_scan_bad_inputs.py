@@ -203,20 +203,25 @@ def test_unreadable_directory(project: Path, monkeypatch: pytest.MonkeyPatch) ->
     assert errors(data) == {"locked": "cannot read directory: Permission denied"}
 
 
-def _as_an_ordinary_user(command: list[str]) -> list[str]:
-    """``command`` run so that file modes apply: as root (CI runs as root), without the
-    capabilities that let root read anything; skip where that cannot be arranged."""
+_DROP_ROOT = ["setpriv", "--bounding-set=-dac_override,-dac_read_search"]
+
+
+def _can_drop_root() -> bool:
+    """As root (CI runs as root), file modes apply only without root's read capabilities."""
     if not as_root:
-        return command
-    drop = ["setpriv", "--bounding-set=-dac_override,-dac_read_search"]
+        return True
     if shutil.which("setpriv") is None:
-        pytest.skip("running as root without setpriv: file modes do not apply")
-    probe = subprocess.run([*drop, "true"], capture_output=True, timeout=30)
-    if probe.returncode != 0:
-        pytest.skip("cannot drop root's file capabilities here")
-    return [*drop, *command]
+        return False
+    return subprocess.run([*_DROP_ROOT, "true"], capture_output=True, timeout=30).returncode == 0
 
 
+def _as_an_ordinary_user(command: list[str]) -> list[str]:
+    return [*_DROP_ROOT, *command] if as_root else command
+
+
+@pytest.mark.skipif(
+    not _can_drop_root(), reason="running as root and cannot drop root's file capabilities"
+)
 def test_unreadable_files_and_folders_by_mode(project: Path) -> None:
     write(project, "app.py", REJECT)
     secret = write(project, "secret.py", REJECT)
