@@ -10,7 +10,10 @@ import dataclasses
 import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Optional
+
+from audit.facts import ProjectFacts
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
@@ -42,11 +45,17 @@ class Finding:
     fingerprint: str = ""
     status: str = "new"  # "new" or "baselined"
     defines: Optional[str] = None  # the module constant this match is the value of
+    # What the matched code is, for the fix stage: "method-call", "function-call",
+    # "transport-call", "wrapper" (a use inside an SDK-style method), "url",
+    # "definition" (module constant, route entry), "code" (21011007 handling).
+    shape: str = ""
+    awaited: bool = False  # the call is awaited: its fix must be awaited too
+    function: Optional[str] = None  # the enclosing function or method, "Class.method"
 
     def to_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
-        data.pop("matched")
-        data.pop("defines")
+        for internal in ("matched", "defines", "shape", "awaited", "function"):
+            data.pop(internal)
         return data
 
 
@@ -97,6 +106,13 @@ class ScanResult:
     roots: tuple[str, ...] = ()
     markets: tuple[str, ...] = ("US",)
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    # Where each reported path is on disk (absolute), whatever the working directory.
+    files: dict[str, Path] = field(default_factory=dict, compare=False, hash=False)
+    facts: ProjectFacts = field(default_factory=ProjectFacts, compare=False, hash=False)
+
+    def file_path(self, rel: str) -> Path:
+        """The file behind a finding's path, found from any working directory."""
+        return self.files.get(rel) or Path(rel).resolve()
 
     def counts(self) -> dict[str, int]:
         by_severity = Counter(f.severity for f in self.findings)

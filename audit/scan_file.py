@@ -7,12 +7,14 @@ trips a bug in libcst or the detector, becomes a per-file error, never a crash.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
 from audit.catalog import Catalog
 from audit.config import Config
 from audit.discovery import SourceFile
+from audit.facts import FunctionFact
 from audit.findings import FileError, Finding, InventoryEntry
 from audit.source import SourceError, decode
 from audit.suppressions import Suppression
@@ -47,6 +49,8 @@ class FileOutcome:
     suppressed: int = 0
     error: Optional[FileError] = None
     live_names: set[str] = field(default_factory=set)
+    functions: list[FunctionFact] = field(default_factory=list)
+    calls: Counter[str] = field(default_factory=Counter)
 
 
 def scan_file(candidate: Candidate, job: ScanJob) -> FileOutcome:
@@ -105,7 +109,14 @@ def scan_file(candidate: Candidate, job: ScanJob) -> FileOutcome:
             for s in unused
             if _could_match(s, catalog, config)
         )
-    return FileOutcome(kept, output.inventory, suppressed, live_names=output.live_names)
+    return FileOutcome(
+        kept,
+        output.inventory,
+        suppressed,
+        live_names=output.live_names,
+        functions=output.functions,
+        calls=output.calls,
+    )
 
 
 def _python_parse(text: str) -> tuple[Optional[str], Optional[SyntaxError]]:

@@ -24,6 +24,7 @@ from typing import Callable, Optional, TypeVar, Union
 from audit.catalog import load_catalog
 from audit.config import Config, apply_to_catalog
 from audit.discovery import DiscoveryOptions, SourceFile, discover
+from audit.facts import merge_facts
 from audit.findings import (
     CONFIDENCE_RANK,
     FileError,
@@ -33,6 +34,7 @@ from audit.findings import (
     Skipped,
     with_fingerprints,
 )
+from audit.fixability import stamp_fixes
 from audit.prefilter import Prefilter
 from audit.scan_file import Candidate, FileOutcome, ScanJob, scan_file
 from audit.source import SourceError, looks_binary, read_bytes
@@ -136,6 +138,11 @@ def scan(options: ScanOptions, progress: Optional[ProgressCallback] = None) -> S
 
     visible_rank = CONFIDENCE_RANK[config.min_confidence]
     shown = [f for f in findings if CONFIDENCE_RANK[f.confidence] >= visible_rank]
+    facts = merge_facts(
+        (fact for outcome in outcomes for fact in outcome.functions),
+        (outcome.calls for outcome in outcomes),
+    )
+    shown = stamp_fixes(shown, facts, catalog, config.markets)
     return ScanResult(
         findings=tuple(with_fingerprints(shown)),
         inventory=tuple(sorted(inventory, key=lambda i: (i.path, i.line, i.column))),
@@ -147,6 +154,8 @@ def scan(options: ScanOptions, progress: Optional[ProgressCallback] = None) -> S
         hidden_low_confidence=len(findings) - len(shown),
         roots=tuple(p.as_posix() for p in options.paths),
         markets=config.markets,
+        files={file.rel: file.path.resolve() for file in files},
+        facts=facts,
     )
 
 

@@ -1,14 +1,18 @@
 """What every cancel-audit codemod shares: settings, manual notes, the matchers' view.
 
 A codemod is a ``libcst.codemod.VisitorBasedCodemodCommand``, so it also runs under
-``python -m libcst.tool codemod``. It asks ``audit.python.matchers`` what matches (never
-its own patterns) and records a ``ManualNote`` wherever the safe rewrite is not decidable.
+``python -m libcst.tool codemod``. It rewrites the findings it is given (``targets``: the
+scan's findings of its rule in this module, positioned in the text it receives), so
+suppressions, config patterns, markets and confidence apply to fix exactly as to scan.
+It answers each target: rewritten, or a ``ManualNote`` at the target's line saying why
+not and what to do. Run on its own (``libcst.tool``), with no targets given, it asks the
+detector for this module's findings once, as ``scan`` would.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar, Optional, Union
 
@@ -17,6 +21,7 @@ from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
 from libcst.metadata import PositionProvider, ProviderT
 
 from audit.catalog import Catalog, load_catalog
+from audit.facts import ProjectFacts
 from audit.python.scope import ModuleScope, collect_scope
 from audit.python.strings import Evaluator
 
@@ -45,6 +50,8 @@ class FixSettings:
     # Names still referenced somewhere in the project after the rewrite: a definition
     # whose name is here (a constant, a route key) must be kept.
     project_text: str = ""
+    # What the scan learned: the client's own methods, how often each is called.
+    facts: ProjectFacts = field(default_factory=ProjectFacts)
 
     @property
     def us_only(self) -> bool:
@@ -64,9 +71,15 @@ class AuditCodemod(VisitorBasedCodemodCommand):
     SAFETY: ClassVar[str] = "safe"  # "safe" or "unsafe" (needs --unsafe-fixes)
     METADATA_DEPENDENCIES: ClassVar[Collection[ProviderT]] = (PositionProvider,)
 
-    def __init__(self, context: CodemodContext, settings: Optional[FixSettings] = None) -> None:
+    def __init__(
+        self,
+        context: CodemodContext,
+        settings: Optional[FixSettings] = None,
+        targets: Optional[Sequence[Finding]] = None,
+    ) -> None:
         super().__init__(context)
         self.settings = settings or FixSettings()
+        self.targets = None if targets is None else [t for t in targets if t.rule == self.RULE]
         self.manual: list[ManualNote] = []
         self.changes = 0
         self.scope: ModuleScope = ModuleScope()
@@ -94,8 +107,11 @@ class AuditCodemod(VisitorBasedCodemodCommand):
         return updated_node
 
     def rule_findings(self, module: cst.Module) -> list[Finding]:
-        """What the scanner reports for this codemod's rule in ``module`` (as for a US
-        shop: market-specific rules included), so a codemod can note every site it leaves."""
+        """The findings this codemod is asked to fix in ``module``: its targets, or when it
+        runs on its own (no targets given), what the detector reports for its rule (as
+        for a US shop: market-specific rules included)."""
+        if self.targets is not None:
+            return list(self.targets)
         from audit.python.detector import FileContext, detect
 
         context = FileContext(
@@ -107,6 +123,23 @@ class AuditCodemod(VisitorBasedCodemodCommand):
         )
         output = detect(module, module.code.splitlines(), self.catalog, context)
         return [finding for finding in output.findings if finding.rule == self.RULE]
+
+    def target_at(self, node: cst.CSTNode) -> Optional[Finding]:
+        """The finding whose span is exactly ``node``'s, if this codemod was asked to fix it."""
+        where = self.get_metadata(PositionProvider, node)
+        span = (where.start.line, where.start.column + 1, where.end.line, where.end.column + 1)
+        for finding in self._targets_now():
+            if (finding.line, finding.column, finding.end_line, finding.end_column) == span:
+                return finding
+        return None
+
+    def _targets_now(self) -> list[Finding]:
+        if self.targets is None:  # on its own: detect once per module
+            module = self.context.module
+            if module is None:
+                return []
+            self.targets = self.rule_findings(module)
+        return self.targets
 
     def note_manual(self, node: cst.CSTNode, message: str) -> None:
         position = self.get_metadata(PositionProvider, node)

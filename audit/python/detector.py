@@ -8,6 +8,8 @@ comments are suppressions.
 
 from __future__ import annotations
 
+import dataclasses
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
@@ -15,8 +17,16 @@ import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from audit.catalog import Catalog, Rule
+from audit.facts import FunctionFact
 from audit.findings import Finding, InventoryEntry
-from audit.python.matchers import EndpointUse, call_use, is_error_code, mentions_error, path_use
+from audit.python.matchers import (
+    EndpointUse,
+    call_use,
+    callee_name,
+    is_error_code,
+    mentions_error,
+    path_use,
+)
 from audit.python.scope import ModuleScope, collect_scope
 from audit.python.strings import Evaluator
 from audit.suppressions import Suppression, parse_suppression
@@ -48,6 +58,9 @@ class RawFinding:
     # An 8-digit error code is rare enough to show without context, but not certain.
     floor: str = "low"
     defines: Optional[str] = None  # the module constant whose value this match is
+    shape: str = ""  # see Finding.shape
+    awaited: bool = False
+    function: Optional[str] = None
 
 
 @dataclass
@@ -69,6 +82,8 @@ class DetectorOutput:
     # Names the file's still-live 21011007 handling uses (legacy API code): constants
     # bound to them elsewhere in the project are live too.
     live_names: set[str] = field(default_factory=set)
+    functions: list[FunctionFact] = field(default_factory=list)  # SDK-style defs here
+    calls: Counter[str] = field(default_factory=Counter)  # SDK-style names called here
 
 
 class _Visitor(cst.CSTVisitor):
@@ -91,6 +106,9 @@ class _Visitor(cst.CSTVisitor):
         self._skip: set[int] = set()
         self._claimed: Optional[cst.CSTNode] = None
         self._defining: Optional[str] = None  # inside ``NAME = ...`` at module level
+        self._awaited: set[int] = set()
+        self.functions: list[tuple[cst.CSTNode, FunctionFact]] = []
+        self.calls: Counter[str] = Counter()
 
     # -- helpers --------------------------------------------------------------------------
 
@@ -116,7 +134,37 @@ class _Visitor(cst.CSTVisitor):
         rule = self.catalog.rules.get(rule_id)
         if rule is None:
             return
-        self.raw.append(RawFinding(rule, node, what, strong, endpoint, floor, self._defining))
+        self.raw.append(
+            RawFinding(
+                rule,
+                node,
+                what,
+                strong,
+                endpoint,
+                floor,
+                self._defining,
+                shape="code",
+                function=self._function_name(),
+            )
+        )
+
+    def _function_name(self) -> Optional[str]:
+        frame = self.frames[-1]
+        if not self._in_function():
+            return None
+        return f"{frame.class_name}.{frame.name}" if frame.class_name else frame.name
+
+    def _shape(self, use: EndpointUse, role: str, node: cst.CSTNode) -> str:
+        if role == "definition":
+            return "definition"
+        if self.frames[-1].is_wrapper:
+            return "wrapper"  # the body of an SDK-style method: its callers are the sites
+        if role == "url":
+            return "url"
+        if use.via == "method":
+            is_method = isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
+            return "method-call" if is_method else "function-call"
+        return "transport-call"
 
     def _endpoint_use(self, use: EndpointUse, role: str, node: cst.CSTNode) -> None:
         self.inventory.append((use, role, node))
@@ -126,7 +174,16 @@ class _Visitor(cst.CSTVisitor):
         rule = self.catalog.rule_for_endpoint(use.endpoint)
         if rule is None:
             return
-        raw = RawFinding(rule, node, use.description, use.strong, use.endpoint)
+        raw = RawFinding(
+            rule,
+            node,
+            use.description,
+            use.strong,
+            use.endpoint,
+            shape=self._shape(use, role, node),
+            awaited=id(node) in self._awaited,
+            function=self._function_name(),
+        )
         if rule.sites != "calls":
             self.raw.append(raw)
         elif (
@@ -148,10 +205,20 @@ class _Visitor(cst.CSTVisitor):
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         name = node.name.value
         method = self.catalog.method(name)
+        class_name = self.class_stack[-1] if self.class_stack else None
         if method is not None:
             use = EndpointUse(method.endpoint, None, method.strong, "method", node.name, name)
             self.inventory.append((use, "definition", node.name))
-        class_name = self.class_stack[-1] if self.class_stack else None
+            fact = FunctionFact(
+                name,
+                method.endpoint,
+                self.context.path,
+                0,  # the line is filled in once positions are known
+                class_name,
+                _parameter_names(node.params),
+                node.asynchronous is not None,
+            )
+            self.functions.append((node, fact))
         self.frames.append(_Frame(name, method is not None, class_name))
         self._skip_docstring(node.body)
 
@@ -213,7 +280,13 @@ class _Visitor(cst.CSTVisitor):
 
     # -- matches --------------------------------------------------------------------------
 
+    def visit_Await(self, node: cst.Await) -> None:
+        self._awaited.add(id(node.expression))
+
     def visit_Call(self, node: cst.Call) -> None:
+        name = callee_name(node, self.evaluator)
+        if name is not None and self.catalog.method(name) is not None:
+            self.calls[name] += 1
         if self._claimed is not None:
             return  # part of an expression that already matched, e.g. urljoin(...) in post(...)
         use = call_use(node, self.evaluator, self.catalog)
@@ -276,6 +349,16 @@ def _filters_by(node: cst.CSTNode, names: tuple[str, ...], evaluator: Evaluator)
     return False
 
 
+def _parameter_names(params: cst.Parameters) -> tuple[str, ...]:
+    names = [p.name.value for p in (*params.posonly_params, *params.params)]
+    if isinstance(params.star_arg, cst.Param):
+        names.append("*" + params.star_arg.name.value)
+    names.extend(p.name.value for p in params.kwonly_params)
+    if params.star_kwarg is not None:
+        names.append("**")
+    return tuple(names)
+
+
 def _short_code(node: cst.CSTNode) -> str:
     code = cst.Module(body=[]).code_for_node(node)
     code = " ".join(code.split())
@@ -292,8 +375,12 @@ def detect(
     visitor = _Visitor(catalog, scope, context)
     wrapper.visit(visitor)
     if not (visitor.raw or visitor.inventory or visitor.suppressions):
-        return DetectorOutput([], [], [])
+        return DetectorOutput([], [], [], calls=visitor.calls)
     positions = wrapper.resolve(PositionProvider)
+    functions = [
+        dataclasses.replace(fact, line=positions[node].start.line)
+        for node, fact in visitor.functions
+    ]
 
     used = {use.endpoint for use, role, _ in visitor.inventory if role != "definition"}
     live_names: set[str] = set()
@@ -319,7 +406,9 @@ def detect(
         s.at(positions[comment].start.line, _comment_stands_alone(positions[comment], source_lines))
         for comment, s in visitor.suppressions
     ]
-    return DetectorOutput(findings, inventory, suppressions, live_names)
+    return DetectorOutput(
+        findings, inventory, suppressions, live_names, functions, visitor.calls
+    )
 
 
 def _names(node: cst.CSTNode) -> set[str]:
@@ -385,4 +474,7 @@ def _to_finding(
         matched=matched,
         endpoint=raw.endpoint,
         defines=raw.defines,
+        shape=raw.shape,
+        awaited=raw.awaited,
+        function=raw.function,
     )

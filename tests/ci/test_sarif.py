@@ -74,7 +74,7 @@ def test_sarif_validates_and_describes_every_rule(project: Path) -> None:
     assert reject["properties"] == {
         "confidence": "high",
         "category": "blocking",
-        "fix": "safe",
+        "fix": "manual",  # no client here can read an order and ship it
         "severity": "error",
         "endpoint": "reject_cancellation",
     }

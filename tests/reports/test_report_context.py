@@ -11,6 +11,7 @@ from report_helpers import finding, result_of
 
 from audit.findings import InventoryEntry, ScanResult
 from reports.context import (
+    FIX_LABELS,
     RepoInput,
     build_context,
     days_text,
@@ -40,8 +41,10 @@ def test_the_realistic_repository_is_not_ready(legacy_result: ScanResult, catalo
         "tiktok_bridge/cancel_worker.py:10",
         "tiktok_bridge/client.py:40",
     ]
-    assert {r["fix"] for r in repo["blocking"]["rows"]} == {"safe"}
-    assert repo["blocking"]["rows"][0]["fix_label"] == "Automatic"
+    # The client cannot read an order (no Get Order Detail method), so ship-to-reject
+    # cannot be written for it: the report says manual, as `fix` would.
+    assert {r["fix"] for r in repo["blocking"]["rows"]} == {"manual"}
+    assert repo["blocking"]["rows"][0]["fix_label"] == FIX_LABELS["manual"][0]
     assert [r["rule"] for r in repo["risks"]["rows"]] == ["CA401"] * 3
     # The search_cancellations wrapper itself is a definition; only its caller is CA301.
     assert [r["rule"] for r in repo["cleanup"]["rows"]] == ["CA302", "CA201", "CA301"]

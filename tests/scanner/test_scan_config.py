@@ -220,6 +220,19 @@ def test_severity_override_changes_the_finding_and_the_exit_status(project: Path
     assert data["summary"]["by_severity"]["error"] == 1
 
 
+SDK_CLIENT = """\
+BASE = "https://open-api.tiktokglobalshop.com"
+
+
+class Client:
+    def get_order_detail(self, ids):
+        return self.get(BASE + "/order/202309/orders", params={"ids": ",".join(ids)})
+
+    def ship_package(self, package_id):
+        return self.post(BASE + f"/fulfillment/202309/packages/{package_id}/ship", json={})
+"""
+
+
 def test_us_and_uk_markets_make_ca101_unsafe_and_say_so(project: Path) -> None:
     write(project, "app.py", REJECT)
     [default] = scan_json(".")[1]["findings"]
@@ -229,9 +242,16 @@ def test_us_and_uk_markets_make_ca101_unsafe_and_say_so(project: Path) -> None:
     _, data = scan_json(".")
 
     [finding] = data["findings"]
-    assert finding["fix"] == "unsafe"
+    # A raw transport call has no fallback fix for mixed markets: a person decides.
+    assert finding["fix"] == "manual"
     assert "UK" in finding["message"]
     assert data["markets"] == ["US", "UK"]
+
+    write(project, "client.py", SDK_CLIENT)
+    write(project, "worker.py", "def refuse(client, cancel):\n    client.reject_cancellation(cancel)\n")
+    _, data = scan_json(".")
+    by_path = {f["path"]: f["fix"] for f in data["findings"] if f["rule"] == "CA101"}
+    assert by_path["worker.py"] == "unsafe"  # shipping, with Reject Cancellation kept for UK
 
 
 def test_uk_only_silences_the_us_only_rules(project: Path) -> None:

@@ -1,0 +1,82 @@
+"""The one answer to "can this finding be fixed, and how safely?".
+
+``scan`` stamps every finding's ``fix`` with it, so the text, JSON and SARIF outputs, the
+report and ``cancel-audit fix`` (which rewrites only findings stamped safe or unsafe)
+all say the same thing about the same finding. It reads the finding's shape and what
+the scan learned about the project: the rule's declared fix is an upper bound.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+from audit.catalog import Catalog
+from audit.facts import ProjectFacts
+from audit.findings import Finding
+
+FIXABLE = ("safe", "unsafe")
+
+
+def stamp_fixes(
+    findings: Sequence[Finding], facts: ProjectFacts, catalog: Catalog, markets: tuple[str, ...]
+) -> list[Finding]:
+    """Each finding with its ``fix`` decided; call sites first, since a wrapper can go
+    only once every call of it is rewritten."""
+    calls = [_decided(f, facts, catalog, markets, ()) for f in findings]
+    return [_decided(f, facts, catalog, markets, calls) for f in calls]
+
+
+def _decided(
+    finding: Finding,
+    facts: ProjectFacts,
+    catalog: Catalog,
+    markets: tuple[str, ...],
+    calls: Sequence[Finding],
+) -> Finding:
+    rule = catalog.rules.get(finding.rule)
+    if rule is None:
+        return finding
+    declared = rule.fix.kind_for(markets)
+    kind = declared
+    if declared in FIXABLE and finding.rule == "CA101":
+        kind = _reject_fix(finding, facts, declared, markets, calls)
+    return finding if kind == finding.fix else dataclasses.replace(finding, fix=kind)
+
+
+def _reject_fix(
+    finding: Finding,
+    facts: ProjectFacts,
+    declared: str,
+    markets: tuple[str, ...],
+    calls: Sequence[Finding],
+) -> str:
+    us_only = markets == ("US",)
+    if finding.shape == "method-call":
+        # ship_to_reject() reads the order and ships through the client's own methods.
+        return declared if facts.client_ready(is_async=finding.awaited) else "manual"
+    if finding.shape == "transport-call":
+        return declared if us_only else "manual"
+    if finding.shape == "definition":
+        return declared if us_only else "manual"  # a route entry goes once nothing reads it
+    if finding.shape == "wrapper" and us_only and calls:
+        return "safe" if _wrapper_retires(finding, facts, calls) else "manual"
+    return "manual"
+
+
+def _wrapper_retires(finding: Finding, facts: ProjectFacts, calls: Sequence[Finding]) -> bool:
+    """An SDK-style wrapper around Reject Cancellation goes once every call of it in the
+    project is rewritten; with no callers here it is public API, for a person to retire."""
+    name = (finding.function or "").rsplit(".", 1)[-1]
+    callers = facts.calls.get(name, 0)
+    if not name or callers == 0:
+        return False
+    rewritten = [
+        call
+        for call in calls
+        if call.rule == "CA101"
+        and call.shape == "method-call"
+        and call.fix in FIXABLE
+        and f".{name}(" in call.matched
+    ]
+    return len(rewritten) == callers
