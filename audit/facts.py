@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 
-
 @dataclass(frozen=True)
 class FunctionFact:
     """A function or method the project defines whose name is an SDK spelling."""

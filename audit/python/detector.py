@@ -406,9 +406,7 @@ def detect(
         s.at(positions[comment].start.line, _comment_stands_alone(positions[comment], source_lines))
         for comment, s in visitor.suppressions
     ]
-    return DetectorOutput(
-        findings, inventory, suppressions, live_names, functions, visitor.calls
-    )
+    return DetectorOutput(findings, inventory, suppressions, live_names, functions, visitor.calls)
 
 
 def _names(node: cst.CSTNode) -> set[str]:

@@ -248,7 +248,11 @@ def test_us_and_uk_markets_make_ca101_unsafe_and_say_so(project: Path) -> None:
     assert data["markets"] == ["US", "UK"]
 
     write(project, "client.py", SDK_CLIENT)
-    write(project, "worker.py", "def refuse(client, cancel):\n    client.reject_cancellation(cancel)\n")
+    write(
+        project,
+        "worker.py",
+        "def refuse(client, cancel):\n    client.reject_cancellation(cancel)\n",
+    )
     _, data = scan_json(".")
     by_path = {f["path"]: f["fix"] for f in data["findings"] if f["rule"] == "CA101"}
     assert by_path["worker.py"] == "unsafe"  # shipping, with Reject Cancellation kept for UK
