@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Optional, Union
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,10 @@ class ProjectFacts:
     functions: tuple[FunctionFact, ...] = ()
     # SDK-style method name -> number of call sites in the scanned files
     calls: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+    # Module constants any module may use: API_VERSION, AFTER_SALE_PENDING ...
+    constants: dict[str, Union[str, int]] = field(default_factory=dict, compare=False, hash=False)
+    # 21011007 constants still read by code on the legacy API: live, no cleanup yet
+    live_names: frozenset[str] = frozenset()
 
     def defined(self, endpoint: str) -> list[FunctionFact]:
         """The project's own methods for ``endpoint``, methods of a class first."""
@@ -53,8 +57,13 @@ class ProjectFacts:
         )
 
 
-def merge_facts(functions: Iterable[FunctionFact], calls: Iterable[Counter[str]]) -> ProjectFacts:
+def merge_facts(
+    functions: Iterable[FunctionFact],
+    calls: Iterable[Counter[str]],
+    constants: Optional[dict[str, Union[str, int]]] = None,
+    live_names: Iterable[str] = (),
+) -> ProjectFacts:
     total: Counter[str] = Counter()
     for counter in calls:
         total.update(counter)
-    return ProjectFacts(tuple(functions), dict(total))
+    return ProjectFacts(tuple(functions), dict(total), dict(constants or {}), frozenset(live_names))

@@ -141,6 +141,8 @@ def scan(options: ScanOptions, progress: Optional[ProgressCallback] = None) -> S
     facts = merge_facts(
         (fact for outcome in outcomes for fact in outcome.functions),
         (outcome.calls for outcome in outcomes),
+        constants,
+        live_names,
     )
     shown = stamp_fixes(shown, facts, catalog, config.markets)
     return ScanResult(

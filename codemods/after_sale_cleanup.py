@@ -405,8 +405,13 @@ class RemoveAfterSaleHandling(AuditCodemod):
         ScopeProvider,
     )
 
-    def __init__(self, context: CodemodContext, settings: Optional[FixSettings] = None) -> None:
-        super().__init__(context, settings)
+    def __init__(
+        self,
+        context: CodemodContext,
+        settings: Optional[FixSettings] = None,
+        targets: Optional[Sequence[Finding]] = None,
+    ) -> None:
+        super().__init__(context, settings, targets)
         self.plan = _Plan()
         # Nodes this transform *returned*, read back when their block is rebuilt. Keyed by
         # id and holding the node, so no id is reused while the entry is alive.

@@ -80,6 +80,7 @@ class AuditCodemod(VisitorBasedCodemodCommand):
         super().__init__(context)
         self.settings = settings or FixSettings()
         self.targets = None if targets is None else [t for t in targets if t.rule == self.RULE]
+        self.standalone = targets is None  # no scan behind it: libcst.tool or a test
         self.manual: list[ManualNote] = []
         self.changes = 0
         self.scope: ModuleScope = ModuleScope()
@@ -124,12 +125,16 @@ class AuditCodemod(VisitorBasedCodemodCommand):
         output = detect(module, module.code.splitlines(), self.catalog, context)
         return [finding for finding in output.findings if finding.rule == self.RULE]
 
-    def target_at(self, node: cst.CSTNode) -> Optional[Finding]:
-        """The finding whose span is exactly ``node``'s, if this codemod was asked to fix it."""
+    def target_within(self, node: cst.CSTNode, shape: Optional[str] = None) -> Optional[Finding]:
+        """The target this codemod was asked to fix that lies within ``node``'s span (of
+        that ``shape`` when given)."""
         where = self.get_metadata(PositionProvider, node)
-        span = (where.start.line, where.start.column + 1, where.end.line, where.end.column + 1)
+        start = (where.start.line, where.start.column + 1)
+        end = (where.end.line, where.end.column + 1)
         for finding in self._targets_now():
-            if (finding.line, finding.column, finding.end_line, finding.end_column) == span:
+            inside = start <= (finding.line, finding.column)
+            inside = inside and (finding.end_line, finding.end_column) <= end
+            if inside and (shape is None or finding.shape == shape):
                 return finding
         return None
 

@@ -17,6 +17,7 @@ from audit.catalog import load_catalog
 from audit.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
 from audit.commands.options import ScanSettings, scan_options
 from audit.config import ConfigError, parse_rule_ids
+from audit.scanner import ScanOptions, scan
 from codemods.runner import CODEMODS, FixPlan, plan_fixes, write_fix
 
 
@@ -25,7 +26,7 @@ def _summary(plan: FixPlan, write: bool) -> list[str]:
     for file in plan.files:
         if file.failure:
             lines.append(f"{file.rel}: not fixed: {file.failure}")
-        for note in file.manual:
+        for note in sorted(file.manual, key=lambda n: (n.line, n.column, n.rule)):
             lines.append(
                 f"{file.rel}:{note.line}:{note.column}: {note.rule} manual: {note.message}"
             )
@@ -84,7 +85,8 @@ def fix(
             f"{', '.join(CODEMODS)}"
         )
     try:
-        plan = plan_fixes(paths, config, selected, unsafe_fixes)
+        result = scan(ScanOptions(paths, config))
+        plan = plan_fixes(result, config, selected, unsafe_fixes)
     except Exception as exc:
         click.echo(f"cancel-audit: internal error: {type(exc).__name__}: {exc}", err=True)
         ctx.exit(EXIT_ERROR)

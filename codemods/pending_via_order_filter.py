@@ -36,6 +36,7 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
+from audit.findings import Finding
 from audit.python.matchers import EndpointUse, call_use
 from codemods.base import AuditCodemod, FixSettings, ManualNote
 
@@ -103,8 +104,13 @@ class PendingViaOrderFilter(AuditCodemod):
         ScopeProvider,
     )
 
-    def __init__(self, context: CodemodContext, settings: Optional[FixSettings] = None) -> None:
-        super().__init__(context, settings)
+    def __init__(
+        self,
+        context: CodemodContext,
+        settings: Optional[FixSettings] = None,
+        targets: Optional[Sequence[Finding]] = None,
+    ) -> None:
+        super().__init__(context, settings, targets)
         self.plan = _Plan()
         self.module_code = ""
         self.flagged: set[tuple[int, int]] = set()

@@ -22,6 +22,7 @@ the codemod never guesses.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Optional, Union
 
@@ -30,14 +31,17 @@ from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor
 
 from audit.catalog import HOLE
+from audit.findings import Finding
 from audit.python.matchers import EndpointUse, call_use, path_use
 from audit.python.strings import Evaluator
 from codemods.base import AuditCodemod, FixSettings
-from codemods.helper_module import HELPER_FUNCTION, TRANSPORT_FUNCTION
+from codemods.helper_module import ASYNC_FUNCTION, HELPER_FUNCTION, TRANSPORT_FUNCTION
+from codemods.hints import RETIRE_NOTE
 
 _ENDPOINT = "reject_cancellation"
 _ID_KEYWORDS = ("cancel_id", "cancelId", "cancel_request_id", "id")
 _BODY_KEYWORDS = ("body", "json", "data", "payload")
+_QUERY_KEYWORDS = ("params", "query", "query_params")
 
 
 @dataclass(frozen=True)
@@ -57,35 +61,56 @@ class RejectToShip(AuditCodemod):
         self,
         context: CodemodContext,
         settings: Optional[FixSettings] = None,
+        targets: Optional[Sequence[Finding]] = None,
         helper_import: Optional[HelperImport] = None,
-        client_ready: bool = True,
-        search_by_cancel_id: bool = True,
     ) -> None:
-        super().__init__(context, settings)
+        super().__init__(context, settings, targets)
         self.helper_import = helper_import or HelperImport("ship_to_reject")
-        # False when the project's client lacks get_order_detail or ship_package.
-        self.client_ready = client_ready
-        # False when its search_cancellations cannot filter by cancel_ids.
-        self.search_by_cancel_id = search_by_cancel_id
         self.function_stack: list[str] = []
+        self.functions: list[cst.FunctionDef] = []
         self.bindings: list[dict[str, cst.BaseExpression]] = []
         # local URL variables whose only use was a rewritten call: their assignment goes
         self.spent_locals: list[set[str]] = []
         self.kept_fallbacks: set[int] = set()
 
+    def client_ready(self, is_async: bool) -> bool:
+        """The project's client can read an order and ship (run on its own, with no
+        project facts, the codemod trusts the call)."""
+        facts = self.settings.facts
+        return facts.client_ready(is_async) if facts.functions else True
+
+    @property
+    def search_by_cancel_id(self) -> bool:
+        """The project's Search Cancellations can filter by ``cancel_ids``."""
+        facts = self.settings.facts
+        search = facts.method("search_cancellations")
+        if not facts.functions:
+            return True
+        return search is not None and ("cancel_ids" in search.params or "**" in search.params)
+
     # -- where we are ---------------------------------------------------------------------
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self.function_stack.append(node.name.value)
+        self.functions.append(node)
         self.bindings.append(_simple_bindings(node))
         self.spent_locals.append(set())
 
     def leave_FunctionDef(
         self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
-    ) -> cst.FunctionDef:
+    ) -> Union[cst.FunctionDef, cst.RemovalSentinel]:
         self.function_stack.pop()
+        self.functions.pop()
         self.bindings.pop()
         spent = self.spent_locals.pop()
+        if self.target_within(original_node, shape="wrapper") is not None:
+            if self.standalone:
+                # Run on its own, the codemod cannot see the callers: a person decides.
+                self.note_manual(original_node, RETIRE_NOTE)
+                return updated_node
+            # The runner asks for a wrapper only once every caller ships to reject.
+            self.changes += 1
+            return cst.RemoveFromParent()
         if spent:
             updated_node = _drop_unused_assignments(updated_node, spent)
         return updated_node
@@ -115,8 +140,13 @@ class RejectToShip(AuditCodemod):
         use = call_use(original_node, self.evaluator, self.catalog)
         if use is None or use.endpoint != _ENDPOINT:
             return updated_node
+        target = self.target_within(original_node)
+        if target is None:
+            return updated_node  # not asked for: suppressed, manual, or another rule's
+        if target.shape == "wrapper":
+            return updated_node  # the whole method goes or stays: see leave_FunctionDef
         if use.via == "method":
-            return self._rewrite_method_call(original_node, updated_node)
+            return self._rewrite_method_call(original_node, updated_node, target.awaited)
         if not self.settings.us_only:
             self.note_manual(
                 original_node,
@@ -129,7 +159,9 @@ class RejectToShip(AuditCodemod):
     def _other_markets(self) -> str:
         return ", ".join(m for m in self.settings.markets if m != "US")
 
-    def _rewrite_method_call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+    def _rewrite_method_call(
+        self, original: cst.Call, updated: cst.Call, awaited: bool
+    ) -> cst.BaseExpression:
         func = updated.func
         cancel_id = _cancel_id_argument(updated)
         order_id = self._order_at_hand(cancel_id)
@@ -139,20 +171,22 @@ class RejectToShip(AuditCodemod):
             keyword, value = "cancel_id", cancel_id
         else:
             keyword, value = "", None
-        if not isinstance(func, cst.Attribute) or value is None or not self.client_ready:
+        function = ASYNC_FUNCTION if awaited else HELPER_FUNCTION
+        if not isinstance(func, cst.Attribute) or value is None or not self.client_ready(awaited):
             self.note_manual(
                 original,
-                f"replace with {HELPER_FUNCTION}(<client>, order_id=<the request's order id>): "
-                "ship the order's packages (Ship Package) to reject the request",
+                f"replace with {function}(<client>, order_id=<the request's order id>): "
+                "read the order (Get Order Detail) and ship its packages (Ship Package) "
+                "through the client, which rejects the request",
             )
             return updated
-        self._import(HELPER_FUNCTION)
+        self._import(function)
         self.changes += 1
-        call = f"{HELPER_FUNCTION}({_code(func.value)}, {keyword}={_code(value)})"
+        call = f"{function}({_code(func.value)}, {keyword}={_code(value)})"
         if not self.settings.us_only:
             # Other markets still reject this way: keep the call as the helper's fallback.
             call = (
-                f"{HELPER_FUNCTION}(\n    {_code(func.value)},\n    {keyword}={_code(value)},\n"
+                f"{function}(\n    {_code(func.value)},\n    {keyword}={_code(value)},\n"
                 f"    # cancel-audit: ignore[CA101] still how {self._other_markets()} rejects\n"
                 f"    reject=lambda: {_code(original)},\n)"
             )
@@ -190,7 +224,8 @@ class RejectToShip(AuditCodemod):
             self.note_manual(
                 original,
                 f"replace with {TRANSPORT_FUNCTION}(send, cancel_id=<cancel id>) where "
-                "send(method, path, body) calls the API through this transport",
+                "send(method, path, query, body) calls the API through this transport, "
+                "its query through the transport's own query argument",
             )
             return updated
         self._import(TRANSPORT_FUNCTION)
@@ -345,7 +380,8 @@ def _flatten_add(node: cst.BaseExpression) -> list[Union[str, cst.BaseExpression
 
 
 def _send_function(call: cst.Call, use: EndpointUse, codemod: AuditCodemod) -> Optional[str]:
-    """``lambda method, path, body: <same transport>(...)`` mirroring the original call."""
+    """``lambda method, path, query, body: <same transport>(...)`` mirroring the original
+    call, or None when the transport shows no query argument to carry the query."""
     func = call.func
     if not isinstance(func, cst.Attribute):
         return None
@@ -361,23 +397,28 @@ def _send_function(call: cst.Call, use: EndpointUse, codemod: AuditCodemod) -> O
     if HOLE in host:
         return None
     path = f'"{host}" + _path' if host else "_path"
+    keywords = [a.keyword.value for a in call.args if a.keyword is not None]
+    http_verb = func.attr.value in ("post", "get", "put", "patch", "delete")
     body_keyword = next(
-        (
-            a.keyword.value
-            for a in call.args
-            if a.keyword is not None and a.keyword.value in _BODY_KEYWORDS
-        ),
-        "json" if func.attr.value in ("post", "put", "patch") else "body",
+        (k for k in keywords if k in _BODY_KEYWORDS), "json" if http_verb else "body"
     )
+    # requests and httpx sessions take params=; a project transport shows its own name.
+    query_keyword = next(
+        (k for k in keywords if k in _QUERY_KEYWORDS), "params" if http_verb else None
+    )
+    if query_keyword is None:
+        return None
     positional = [a for a in call.args if a.keyword is None]
-    if func.attr.value in ("post", "get", "put", "patch", "delete"):
+    if http_verb:
         method = "request"  # requests-style session.post(url, json=...) -> session.request
     elif len(positional) >= 2 and codemod.evaluator.string(positional[0].value) is not None:
         method = func.attr.value  # transport.request("POST", path, body=...)
     else:
         return None
-    arguments = f"_method, {path}, {body_keyword}=_body"
-    if len(receiver) + len(arguments) > 40:
+    parts = ["_method", path, f"{query_keyword}=_query", f"{body_keyword}=_body"]
+    arguments = ", ".join(parts)
+    if len(arguments) > 64:  # one argument a line, as a formatter would
+        arguments = "".join(f"\n        {part}," for part in parts) + "\n    "
+    elif len(receiver) + len(arguments) > 40:
         arguments = f"\n        {arguments}\n    "
-    return f"lambda _method, _path, _body: {receiver}.{method}({arguments})"
-    return None
+    return f"lambda _method, _path, _query, _body: {receiver}.{method}({arguments})"

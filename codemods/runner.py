@@ -1,18 +1,18 @@
-"""Apply the codemods to a scanned project: plan, verify, then diff or write.
+"""Apply the codemods to the findings of one scan: plan, verify, then diff or write.
 
-For each file with fixable findings the runner parses once, runs the selected codemods
-in order (CA201 first, so a reject call inside a dead 21011007 branch goes with the
-branch), and keeps the result only if it re-parses, re-scans clean for every rule it
-claims to have fixed (what remains must be a site it reported as manual), and a second
-pass changes nothing. Writes are atomic and keep encoding, BOM, newlines and file mode.
+``cancel-audit fix`` scans once and hands each file's fixable findings (those the scan
+stamped safe, or unsafe with ``--unsafe-fixes``) to the codemods, in order: CA201 first,
+so a reject call inside a dead 21011007 branch goes with the branch. No codemod detects
+on its own. A file's rewrite is kept only if it re-parses, a second pass changes
+nothing, and one re-scan of it finds no finding the rewrite should have removed
+(what remains of its targets must carry a manual note). Files are read and written
+where the scan found them, whatever the working directory.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 import importlib
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -22,22 +22,19 @@ from libcst.codemod import CodemodContext
 from libcst.helpers import ModuleNameAndPackage, calculate_module_and_package
 
 from audit.atomic import write_bytes_atomic
-from audit.catalog import load_catalog
+from audit.catalog import Catalog, load_catalog
 from audit.config import Config, apply_to_catalog
-from audit.findings import Finding, ScanResult
-from audit.prefilter import Prefilter
+from audit.facts import ProjectFacts
+from audit.findings import CONFIDENCE_RANK, Finding, ScanResult
+from audit.fixability import FIXABLE
 from audit.python.detector import FileContext, detect
 from audit.scan_file import apply_suppressions
-from audit.scanner import ScanOptions, scan
 from audit.source import SourceError, decode, read_bytes
 from codemods.base import AuditCodemod, FixSettings, ManualNote
 from codemods.freed_imports import DropFreedImports, referenced_names
-from codemods.helper_module import (
-    HELPER_MODULE,
-    MARKER,
-    ClientMethods,
-    render_helper,
-)
+from codemods.helper_module import HELPER_MODULE, MARKER, ClientMethods, render_helper
+from codemods.hints import RETIRE_NOTE, manual_hint
+from codemods.positions import map_findings, map_notes
 from codemods.reject_to_ship import HelperImport, RejectToShip
 
 _MAX_ROUNDS = 4
@@ -57,7 +54,8 @@ class FileFix:
     before: str
     after: str
     encoding: str
-    fixed: dict[str, int] = field(default_factory=dict)  # rule -> rewrites
+    targets: list[Finding] = field(default_factory=list)  # positioned in ``before``
+    fixed: dict[str, int] = field(default_factory=dict)  # rule -> targets the rewrite removed
     manual: list[ManualNote] = field(default_factory=list)
     failure: Optional[str] = None  # why the file was left untouched
     created: bool = False  # a new file (the helper module)
@@ -91,7 +89,33 @@ class FixPlan:
         return [f for f in self.files if f.changed]
 
     def fix_count(self) -> int:
+        """Findings the rewrites remove (not rewrites: one edit can settle several)."""
         return sum(sum(f.fixed.values()) for f in self.changed if not f.created)
+
+
+@dataclass
+class _Project:
+    """What every file's fix shares."""
+
+    result: ScanResult
+    config: Config
+    catalog: Catalog
+    sources: dict[str, tuple[Path, str, str]]  # rel -> (path, text as read, encoding)
+    current: dict[str, str]  # rel -> text after the rewrites so far
+
+    @property
+    def facts(self) -> ProjectFacts:
+        return self.result.facts
+
+    def settings(self, rel: str) -> FixSettings:
+        constants = {k: v for k, v in self.facts.constants.items() if isinstance(v, (str, int))}
+        return FixSettings(
+            catalog=self.catalog,
+            markets=self.config.markets,
+            project_constants=constants,
+            project_text="\n".join(t for r, t in self.current.items() if r != rel),
+            facts=self.facts,
+        )
 
 
 def _codemod_class(rule: str) -> Optional[type[AuditCodemod]]:
@@ -113,157 +137,290 @@ def _package_root(path: Path) -> Optional[Path]:
     return root
 
 
-def _helper_import(file: Path, helper_dir: Path, in_package: bool) -> HelperImport:
-    if not in_package:
+def _helper_dir(path: Path) -> Path:
+    """The helper module sits at the top of the file's package (or beside the file)."""
+    return _package_root(path) or path.parent
+
+
+def _helper_import(file: Path) -> HelperImport:
+    root = _package_root(file)
+    if root is None:
         return HelperImport(HELPER_MODULE)
-    depth = len(file.parent.resolve().relative_to(helper_dir.resolve()).parts)
+    depth = len(file.parent.relative_to(root).parts)
     return HelperImport(HELPER_MODULE, relative=depth + 1)
 
 
-def _client_methods(project_text: str) -> tuple[ClientMethods, bool, bool]:
-    """The project's own spellings; whether get_order_detail/ship_package exist, and
-    whether its search_cancellations can filter by cancel_ids."""
-    catalog = load_catalog()
+def client_methods(facts: ProjectFacts) -> ClientMethods:
+    """The project's own spellings of the calls the helper makes."""
 
-    def defined(endpoint: str) -> Optional[tuple[str, str]]:
-        spellings = (
-            catalog.endpoints[endpoint].weak_methods + catalog.endpoints[endpoint].strong_methods
-        )
-        for name in spellings:
-            match = re.search(rf"def {re.escape(name)}\(([^)]*)\)", project_text)
-            if match:
-                return name, match.group(1)
-        return None
+    def name(endpoint: str, default: str) -> str:
+        fact = facts.method(endpoint)
+        return fact.name if fact is not None else default
 
-    search, detail, ship = (
-        defined("search_cancellations"),
-        defined("order_detail"),
-        defined("ship_package"),
+    return ClientMethods(
+        search_cancellations=name("search_cancellations", "search_cancellations"),
+        order_detail=name("order_detail", "get_order_detail"),
+        ship_package=name("ship_package", "ship_package"),
     )
-    methods = ClientMethods(
-        search_cancellations=search[0] if search else "search_cancellations",
-        order_detail=detail[0] if detail else "get_order_detail",
-        ship_package=ship[0] if ship else "ship_package",
-    )
-    by_cancel_id = search is not None and ("cancel_ids" in search[1] or "**" in search[1])
-    return methods, detail is not None and ship is not None, by_cancel_id
 
 
 def plan_fixes(
-    paths: tuple[Path, ...],
+    result: ScanResult,
     config: Config,
     rules: Optional[frozenset[str]] = None,
     unsafe: bool = False,
 ) -> FixPlan:
-    result = scan(ScanOptions(paths, config))
+    """The rewrites of ``result``'s fixable findings; nothing is written."""
     catalog = apply_to_catalog(config, load_catalog())
     wanted = {rule for rule in CODEMODS if rules is None or rule in rules}
-    fixable = [f for f in result.findings if f.rule in wanted and f.fix in ("safe", "unsafe")]
+    fixable = [f for f in result.findings if f.rule in wanted and f.fix in FIXABLE]
     skipped_unsafe = sum(1 for f in fixable if f.fix == "unsafe" and not unsafe)
-    selected = {f.rule for f in fixable if f.fix == "safe" or unsafe}
-    by_path: dict[str, list[str]] = {}
-    for finding in fixable:
-        if finding.rule in selected:
-            by_path.setdefault(finding.path, []).append(finding.rule)
-
-    sources = _read_sources(result, by_path)
-    project_text = "\n".join(text for _, text, _ in sources.values())
-    constants: dict[str, object] = {}
-    prefilter = Prefilter.from_catalog(catalog)
-    for _, text, _ in sources.values():
-        constants.update(prefilter.project_constants(text.encode("utf-8", "replace")))
-    methods, client_ready, search_by_cancel_id = _client_methods(project_text)
-
-    findings_by_path: dict[str, list[Finding]] = {}
-    for finding in fixable:
-        findings_by_path.setdefault(finding.path, []).append(finding)
-    project_constants = {k: v for k, v in constants.items() if isinstance(v, (str, int))}
-    current = {rel: text for rel, (_, text, _) in sources.items()}
+    selected = [f for f in fixable if f.fix == "safe" or unsafe]
+    sources = _read_sources(result)
+    project = _Project(result, config, catalog, sources, {r: t for r, (_, t, _) in sources.items()})
     fixes: dict[str, FileFix] = {}
-    # A rewrite in one file can free a definition in another (the last use of
-    # AFTER_SALE_PENDING goes, so errors.py can drop it): repeat until nothing moves.
+    errors: dict[str, str] = {}
+    for finding in selected:
+        if finding.path not in sources:
+            errors.setdefault(finding.path, "cannot be read again; file left untouched")
+
+    # SDK-style wrappers go last, and only once every call of them was rewritten.
+    sites = [f for f in selected if f.shape != "wrapper"]
+    wrappers = [f for f in selected if f.shape == "wrapper"]
+    _fix_rounds(project, _by_path(sites), fixes)
+    retiring = [w for w in wrappers if _callers_fixed(w, fixes, selected, result.facts)]
+    if retiring:
+        _fix_rounds(project, _by_path(retiring), fixes)
+    # Left to a person: wrappers whose callers were not all rewritten, and what the scan
+    # stamped manual. Notes are positioned in the file as read, like the scan's findings.
+    for wrapper in wrappers:
+        if wrapper not in retiring:
+            _note(fixes, sources, wrapper, RETIRE_NOTE)
+    for finding in result.findings:
+        if finding.rule in wanted and finding.fix == "manual":
+            _note(fixes, sources, finding, manual_hint(finding, result.facts, config.markets))
+
+    files: list[FileFix] = []
+    helper_dirs: set[Path] = set()
+    for _, fix in sorted(fixes.items()):
+        files.append(fix)
+        if fix.changed and "ship_to_reject" in fix.after and "ship_to_reject" not in fix.before:
+            helper_dirs.add(_helper_dir(fix.path))
+    for rel, why in sorted(errors.items()):
+        files.append(FileFix(result.file_path(rel), rel, "", "", "utf-8", failure=why))
+    methods = client_methods(result.facts)
+    for directory in sorted(helper_dirs):
+        helper = render_helper(methods, us_only=config.markets == ("US",))
+        files.append(_helper_file(directory, helper, result))
+    return FixPlan(files, skipped_unsafe, result)
+
+
+def _note(
+    fixes: dict[str, FileFix],
+    sources: dict[str, tuple[Path, str, str]],
+    finding: Finding,
+    message: str,
+) -> None:
+    if finding.path not in sources:
+        return
+    if finding.path not in fixes:  # nothing in its file was rewritten
+        path, text, encoding = sources[finding.path]
+        fixes[finding.path] = FileFix(path, finding.path, text, text, encoding)
+    fixes[finding.path].manual.append(
+        ManualNote(finding.rule, finding.line, finding.column, message)
+    )
+
+
+def _by_path(findings: list[Finding]) -> dict[str, list[Finding]]:
+    grouped: dict[str, list[Finding]] = {}
+    for finding in findings:
+        grouped.setdefault(finding.path, []).append(finding)
+    return grouped
+
+
+def _callers_fixed(
+    wrapper: Finding, fixes: dict[str, FileFix], selected: list[Finding], facts: ProjectFacts
+) -> bool:
+    """Every call of the wrapper's name in the project was rewritten."""
+    name = (wrapper.function or "").rsplit(".", 1)[-1]
+    callers = [
+        f
+        for f in selected
+        if f.rule == "CA101" and f.shape == "method-call" and f".{name}(" in f.matched
+    ]
+    if not name or not callers or len(callers) != facts.calls.get(name, 0):
+        return False
+    for caller in callers:
+        fix = fixes.get(caller.path)
+        if fix is None or fix.failure or not fix.fixed.get("CA101"):
+            return False
+        if any(n.rule == "CA101" and n.line == caller.line for n in fix.manual):
+            return False
+    return True
+
+
+def _fix_rounds(
+    project: _Project, targets_by_path: dict[str, list[Finding]], fixes: dict[str, FileFix]
+) -> None:
+    """Rewrite each file's targets; repeat while a rewrite in one file frees a definition
+    in another (the last use of AFTER_SALE_PENDING goes, so errors.py can drop it)."""
+    rels = sorted(rel for rel in targets_by_path if rel in project.sources)
     for _ in range(_MAX_ROUNDS):
         moved = False
-        for rel, file_rules in sorted(by_path.items()):
-            if rel not in sources or (rel in fixes and fixes[rel].failure):
+        for rel in rels:
+            earlier = fixes.get(rel)
+            if earlier is not None and earlier.failure:
                 continue
-            path, original, encoding = sources[rel]
-            root = _package_root(path)
-            settings = FixSettings(
-                catalog=catalog,
-                markets=config.markets,
-                project_constants=project_constants,
-                project_text="\n".join(t for r, t in current.items() if r != rel),
-            )
-            fix = _fix_file(
-                path,
-                rel,
-                current[rel],
-                encoding,
-                sorted(set(file_rules), key=list(CODEMODS).index),
-                settings,
-                _helper_import(path, root or path.parent, root is not None),
-                client_ready,
-                search_by_cancel_id,
-                config,
-            )
-            if rel in fixes:  # a later round: keep the original text and the earlier counts
-                for rule, count in fixes[rel].fixed.items():
-                    fix.fixed[rule] = fix.fixed.get(rule, 0) + count
-                fix.manual = map_notes(fix.manual, current[rel], original)
-            fix.before = original
+            path, original, encoding = project.sources[rel]
+            targets = (earlier.targets if earlier else []) + [
+                t for t in targets_by_path[rel] if earlier is None or t not in earlier.targets
+            ]
+            text = project.current[rel]
+            fix = _fix_file(project, path, rel, original, text, encoding, targets)
             fixes[rel] = fix
-            if fix.after != current[rel]:
-                current[rel] = fix.after
+            if fix.failure is None and fix.after != text:
+                project.current[rel] = fix.after
                 moved = True
         if not moved:
             break
 
-    files: list[FileFix] = []
-    helper_dirs: dict[Path, bool] = {}
-    for rel, fix in sorted(fixes.items()):
-        _note_untouched(fix, findings_by_path.get(rel, []))
-        files.append(fix)
-        if fix.changed and "ship_to_reject" in fix.after and "ship_to_reject" not in fix.before:
-            root = _package_root(fix.path)
-            helper_dirs[root or fix.path.parent] = True
-    for directory in helper_dirs:
-        files.append(
-            _helper_file(directory, render_helper(methods, us_only=config.markets == ("US",)))
+
+def _fix_file(
+    project: _Project,
+    path: Path,
+    rel: str,
+    original: str,
+    text: str,
+    encoding: str,
+    targets: list[Finding],
+) -> FileFix:
+    fix = FileFix(path, rel, original, text, encoding, targets=targets)
+    settings = project.settings(rel)
+    names = _module_names(path)
+    helper = _helper_import(path)
+    try:
+        module = cst.parse_module(text)
+        live = map_findings(targets, original, text)
+        new_module, manual = _apply(module, live, settings, helper, rel, names)
+        fix.manual = map_notes(manual, text, original)
+        after = new_module.code
+        if after == text:
+            _account(fix, project, after)
+            return fix
+        reparsed = cst.parse_module(after)
+        again, _ = _apply(
+            reparsed, map_findings(targets, original, after), settings, helper, rel, names
         )
-    return FixPlan(files, skipped_unsafe, result)
+    except cst.ParserSyntaxError as exc:
+        fix.failure = f"the rewrite does not parse ({exc.message}); file left untouched"
+        return fix
+    except Exception as exc:  # a codemod bug must not lose the user's file
+        fix.failure = f"codemod failed ({type(exc).__name__}: {exc}); file left untouched"
+        return fix
+    if again.code != after:
+        fix.failure = "a second pass would change the file again; file left untouched"
+        return fix
+    fix.after = after
+    leftover = _account(fix, project, after)
+    if leftover:
+        fix.after = text
+        fix.failure = f"re-scan still finds {leftover}; file left untouched"
+    return fix
 
 
-def _note_untouched(fix: FileFix, findings: list[Finding]) -> None:
-    """Keep the notes that explain a finding the scan reported (a codemod sees one file
-    and may note code the project-wide scan calls live); add a note for every finding
-    of a rule no codemod rewrote here and no note explains."""
-    reported = {(f.rule, f.line) for f in findings}
-    fix.manual = [n for n in fix.manual if (n.rule, n.line) in reported]
-    for finding in findings:
-        if finding.rule in fix.fixed:
+def _apply(
+    module: cst.Module,
+    targets: list[Finding],
+    settings: FixSettings,
+    helper: HelperImport,
+    rel: str,
+    names: ModuleNameAndPackage,
+) -> tuple[cst.Module, list[ManualNote]]:
+    """Run each rule's codemod on its targets; notes are positioned in ``module``."""
+    manual: list[ManualNote] = []
+    original = module.code
+    used_before = referenced_names(module)
+    rules = sorted({t.rule for t in targets}, key=list(CODEMODS).index)
+    for rule in rules:
+        cls = _codemod_class(rule)
+        if cls is None:
             continue
-        if any(n.rule == finding.rule and n.line == finding.line for n in fix.manual):
-            continue
-        fix.manual.append(
-            ManualNote(
-                finding.rule,
-                finding.line,
-                finding.column,
-                f"no automatic rewrite for this shape; `cancel-audit explain {finding.rule}` "
-                "shows what to use instead",
+        before = module.code
+        # Targets and notes are positioned in the text each codemod receives.
+        own = [t for t in map_findings(targets, original, before) if t.rule == rule]
+        codemod: AuditCodemod
+        if cls is RejectToShip:
+            # No package name: AddImportsVisitor would make ``from .ship_to_reject`` absolute.
+            context = CodemodContext(filename=rel)
+            codemod = RejectToShip(context, settings, own, helper)
+        else:  # the package lets RemoveImportsVisitor resolve ``from .errors import X``
+            context = CodemodContext(
+                filename=rel, full_module_name=names.name, full_package_name=names.package
             )
+            codemod = cls(context, settings, own)
+        module = codemod.transform_module(module)
+        manual.extend(map_notes(codemod.manual, before, original))
+    if module.code != original:
+        context = CodemodContext(
+            filename=rel, full_module_name=names.name, full_package_name=names.package
         )
+        module = DropFreedImports(context, used_before).transform_module(module)
+    return module, manual
 
 
-def _read_sources(
-    result: ScanResult, by_path: dict[str, list[str]]
-) -> dict[str, tuple[Path, str, str]]:
-    """Text of every parsed file with an inventory entry or finding: the project's API code."""
-    rels = {f.path for f in result.findings} | {i.path for i in result.inventory} | set(by_path)
+def _account(fix: FileFix, project: _Project, after: str) -> str:
+    """Re-scan the rewritten file once: count the targets it removed, note the ones it
+    kept, and name what it should have removed and did not (then it is not kept)."""
+    rel = fix.rel
+    module = cst.parse_module(after)
+    context = FileContext(
+        rel, project.config.markets, True, True, dict(project.settings(rel).project_constants)
+    )
+    output = detect(module, after.splitlines(), project.catalog, context)
+    now, _, _ = apply_suppressions(output.findings, output.suppressions)
+    # what the scan would show: live 21011007 constants and hidden confidences are not due
+    visible = CONFIDENCE_RANK[project.config.min_confidence]
+    now = [
+        f
+        for f in now
+        if not (f.defines and f.defines in project.facts.live_names)
+        and CONFIDENCE_RANK[f.confidence] >= visible
+    ]
+    before = [f for f in project.result.findings if f.path == rel]
+    known = {(f.rule, f.line) for f in map_findings(before, fix.before, after)}
+    present = {(f.rule, f.line) for f in now}
+    rules = {t.rule for t in fix.targets}
+    new = [f for f in now if f.rule in rules and (f.rule, f.line) not in known]
+    kept = {(t.rule, t.line) for t in map_findings(fix.targets, fix.before, after)} & present
+    reported = {(t.rule, t.line) for t in fix.targets}
+    fix.manual = [n for n in fix.manual if (n.rule, n.line) in reported]
+    fix.fixed = {}
+    for target in fix.targets:
+        still = [t for t in map_findings([target], fix.before, after) if (t.rule, t.line) in kept]
+        if not still:
+            fix.fixed[target.rule] = fix.fixed.get(target.rule, 0) + 1
+        elif not any(n.rule == target.rule and n.line == target.line for n in fix.manual):
+            fix.manual.append(
+                ManualNote(
+                    target.rule,
+                    target.line,
+                    target.column,
+                    f"no automatic rewrite for this shape; `cancel-audit explain {target.rule}` "
+                    "shows what to use instead",
+                )
+            )
+    counts: dict[str, int] = {}
+    for finding in new:
+        counts[finding.rule] = counts.get(finding.rule, 0) + 1
+    return ", ".join(f"{n} {rule}" for rule, n in sorted(counts.items()))
+
+
+def _read_sources(result: ScanResult) -> dict[str, tuple[Path, str, str]]:
+    """Text of every file with an inventory entry or finding: the project's API code."""
+    rels = {f.path for f in result.findings} | {i.path for i in result.inventory}
     sources = {}
     for rel in rels:
-        path = Path(rel) if Path(rel).is_absolute() else Path.cwd() / rel
+        path = result.file_path(rel)
         try:
             decoded = decode(read_bytes(path))
         except SourceError:
@@ -279,129 +436,9 @@ def _module_names(path: Path) -> ModuleNameAndPackage:
     return calculate_module_and_package(str(base), str(path))
 
 
-def _apply(
-    module: cst.Module,
-    rules: list[str],
-    settings: FixSettings,
-    helper: HelperImport,
-    client_ready: bool,
-    search_by_cancel_id: bool,
-    rel: str,
-    names: ModuleNameAndPackage,
-) -> tuple[cst.Module, dict[str, int], list[ManualNote]]:
-    fixed: dict[str, int] = {}
-    manual: list[ManualNote] = []
-    original = module.code
-    used_before = referenced_names(module)
-    for rule in rules:
-        cls = _codemod_class(rule)
-        if cls is None:
-            continue
-        codemod: AuditCodemod
-        if cls is RejectToShip:
-            # No package name: AddImportsVisitor would make ``from .ship_to_reject`` absolute.
-            context = CodemodContext(filename=rel)
-            codemod = RejectToShip(context, settings, helper, client_ready, search_by_cancel_id)
-        else:  # the package lets RemoveImportsVisitor resolve ``from .errors import X``
-            context = CodemodContext(
-                filename=rel, full_module_name=names.name, full_package_name=names.package
-            )
-            codemod = cls(context, settings)
-        before = module.code
-        module = codemod.transform_module(module)
-        if codemod.changes:
-            fixed[rule] = codemod.changes
-        # Notes are positioned in this codemod's input; report them in the file as it was.
-        manual.extend(map_notes(codemod.manual, before, original))
-    if fixed:
-        context = CodemodContext(
-            filename=rel, full_module_name=names.name, full_package_name=names.package
-        )
-        module = DropFreedImports(context, used_before).transform_module(module)
-    return module, fixed, manual
-
-
-def map_notes(notes: list[ManualNote], source: str, target: str) -> list[ManualNote]:
-    """Move note lines from ``source`` to ``target`` through the lines both share.
-
-    Notes mark code a codemod left alone, so their lines survive the other rewrites.
-    """
-    if source == target or not notes:
-        return list(notes)
-    matcher = difflib.SequenceMatcher(None, source.splitlines(), target.splitlines(), False)
-    line_map: dict[int, int] = {}
-    for tag, i1, i2, j1, _ in matcher.get_opcodes():
-        if tag == "equal":
-            for offset in range(i2 - i1):
-                line_map[i1 + offset + 1] = j1 + offset + 1
-    return [dataclasses.replace(n, line=line_map.get(n.line, n.line)) for n in notes]
-
-
-def _fix_file(
-    path: Path,
-    rel: str,
-    text: str,
-    encoding: str,
-    rules: list[str],
-    settings: FixSettings,
-    helper: HelperImport,
-    client_ready: bool,
-    search_by_cancel_id: bool,
-    config: Config,
-) -> FileFix:
-    fix = FileFix(path, rel, text, text, encoding)
-    names = _module_names(path)
-    try:
-        module = cst.parse_module(text)
-        new_module, fix.fixed, fix.manual = _apply(
-            module, rules, settings, helper, client_ready, search_by_cancel_id, rel, names
-        )
-        after = new_module.code
-        if after == text:
-            return fix
-        reparsed = cst.parse_module(after)
-        again, _, _ = _apply(
-            reparsed, rules, settings, helper, client_ready, search_by_cancel_id, rel, names
-        )
-    except cst.ParserSyntaxError as exc:
-        fix.failure = f"the rewrite does not parse ({exc.message}); file left untouched"
-        return fix
-    except Exception as exc:  # a codemod bug must not lose the user's file
-        fix.failure = f"codemod failed ({type(exc).__name__}: {exc}); file left untouched"
-        return fix
-    if again.code != after:
-        fix.failure = "a second pass would change the file again; file left untouched"
-        return fix
-    leftover = _remaining(after, rel, fix, settings, config)
-    if leftover:
-        fix.failure = f"re-scan still finds {leftover}; file left untouched"
-        return fix
-    fix.after = after
-    return fix
-
-
-def _remaining(after: str, rel: str, fix: FileFix, settings: FixSettings, config: Config) -> str:
-    """Findings of a fixed rule that the rewrite should have removed and did not."""
-    module = cst.parse_module(after)
-    context = FileContext(rel, config.markets, True, True, dict(settings.project_constants))
-    output = detect(module, after.splitlines(), settings.catalog, context)
-    findings, _, _ = apply_suppressions(output.findings, output.suppressions)
-    problems = []
-    for rule in fix.fixed:
-        left = [f for f in findings if f.rule == rule]
-        manual = [n for n in fix.manual if n.rule == rule]
-        if len(left) > len(manual):
-            problems.append(f"{len(left) - len(manual)} {rule}")
-    return ", ".join(problems)
-
-
-def _helper_file(directory: Path, text: str) -> FileFix:
+def _helper_file(directory: Path, text: str, result: ScanResult) -> FileFix:
     path = directory / f"{HELPER_MODULE}.py"
-    rel = (
-        path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-        if Path.cwd().resolve() in path.resolve().parents
-        else path.as_posix()
-    )
+    rel = _display_path(path, result)
     if path.exists():
         existing = path.read_text(encoding="utf-8", errors="replace")
         fix = FileFix(path, rel, existing, existing, "utf-8")
@@ -409,6 +446,14 @@ def _helper_file(directory: Path, text: str) -> FileFix:
             fix.failure = f"{rel} exists and was not written by cancel-audit; not overwritten"
         return fix
     return FileFix(path, rel, "", text, "utf-8", fixed={"helper": 1}, created=True)
+
+
+def _display_path(path: Path, result: ScanResult) -> str:
+    """The new file's path the way the scan names files: relative to a scanned file."""
+    for rel, scanned in result.files.items():
+        if scanned.parent == path.parent:
+            return (Path(rel).parent / path.name).as_posix()
+    return path.as_posix()
 
 
 def write_fix(fix: FileFix) -> None:

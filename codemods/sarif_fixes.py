@@ -9,7 +9,6 @@ findings of the file point at the same rewrite through the rule's fix text.
 from __future__ import annotations
 
 import difflib
-from pathlib import Path
 
 from audit.config import Config
 from audit.findings import ScanResult
@@ -30,11 +29,10 @@ def line_replacements(fix: FileFix) -> list[Replacement]:
     return edits
 
 
-def sarif_fixes(
-    result: ScanResult, paths: tuple[Path, ...], config: Config
-) -> dict[str, list[Replacement]]:
-    """fingerprint -> replacements, for the safe fixes ``cancel-audit fix`` would make."""
-    plan = plan_fixes(paths, config)
+def sarif_fixes(result: ScanResult, config: Config) -> dict[str, list[Replacement]]:
+    """fingerprint -> replacements, for the safe fixes ``cancel-audit fix`` would make of
+    this scan's findings."""
+    plan = plan_fixes(result, config)
     created = [edit for f in plan.changed if f.created for edit in line_replacements(f)]
     fixed_by_path = {f.rel: f for f in plan.changed if not f.created}
     fixes: dict[str, list[Replacement]] = {}

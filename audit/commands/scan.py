@@ -146,7 +146,7 @@ def scan(
     if "sarif" in (output_format, *(name for name, _ in outputs)):
         from codemods.sarif_fixes import sarif_fixes  # deferred: only SARIF carries fixes
 
-        fixes = sarif_fixes(result, paths, config)
+        fixes = sarif_fixes(result, config)
         result = dataclasses.replace(result, extra={**result.extra, "fixes": fixes})
 
     catalog = apply_to_catalog(config, load_catalog())

@@ -12,6 +12,7 @@ import libcst as cst
 import pytest
 from libcst.codemod import CodemodContext
 
+from audit.facts import FunctionFact, ProjectFacts
 from codemods.base import FixSettings
 from codemods.reject_to_ship import HelperImport, RejectToShip
 
@@ -20,7 +21,10 @@ def apply(source: str, **kwargs: object) -> tuple[str, RejectToShip]:
     settings = kwargs.pop("settings", None) or FixSettings()
     assert isinstance(settings, FixSettings)
     codemod = RejectToShip(
-        CodemodContext(filename="m.py"), settings, HelperImport("ship_to_reject", 1), **kwargs
+        CodemodContext(filename="m.py"),
+        settings,
+        helper_import=HelperImport("ship_to_reject", 1),
+        **kwargs,
     )
     module = codemod.transform_module(cst.parse_module(textwrap.dedent(source)))
     return module.code, codemod
@@ -71,6 +75,7 @@ CASES = {
             return transport.request(
                 "POST",
                 f"https://open-api.tiktokglobalshop.com/return_refund/202309/cancellations/{cid}/reject",
+                params={"shop_cipher": "C"},
                 body={"reject_reason": "x"},
             )
         """,
@@ -79,8 +84,11 @@ CASES = {
 
         def force(transport, cid):
             return ship_to_reject_via(
-                lambda _method, _path, _body: transport.request(
-                    _method, "https://open-api.tiktokglobalshop.com" + _path, body=_body
+                lambda _method, _path, _query, _body: transport.request(
+                    _method,
+                    "https://open-api.tiktokglobalshop.com" + _path,
+                    params=_query,
+                    body=_body,
                 ),
                 cancel_id=cid,
             )
@@ -96,27 +104,11 @@ CASES = {
 
         def force(session, cid, version):
             ship_to_reject_via(
-                lambda _method, _path, _body: session.request(_method, _path, json=_body),
+                lambda _method, _path, _query, _body: session.request(
+                    _method, _path, params=_query, json=_body
+                ),
                 cancel_id=cid,
             )
-        """,
-    ),
-    "wrapper method whose URL sits in a local variable": (
-        """
-        class ShopClient:
-            def reject_cancellation(self, cancel_id, reason):
-                path = "/return_refund/202309/cancellations/" + cancel_id + "/reject"
-                return self.http.request("POST", path, body={"reject_reason": reason})
-        """,
-        """
-        from .ship_to_reject import ship_to_reject_via
-
-        class ShopClient:
-            def reject_cancellation(self, cancel_id, reason):
-                return ship_to_reject_via(
-                    lambda _method, _path, _body: self.http.request(_method, _path, body=_body),
-                    cancel_id=cancel_id,
-                )
         """,
     ),
     "route-table entry nothing looks up any more": (
@@ -159,6 +151,18 @@ LEFT_ALONE = {
         'R = {"reject": "/return_refund/{v}/cancellations/{c}/reject"}\nx = R["reject"]\n',
         1,
     ),
+    "a wrapper method: only fix, which sees its callers, may remove it": (
+        "class ShopClient:\n"
+        "    def reject_cancellation(self, cancel_id, reason):\n"
+        '        path = "/return_refund/202309/cancellations/" + cancel_id + "/reject"\n'
+        '        return self.http.request("POST", path, params={}, body={"reason": reason})\n',
+        1,
+    ),
+    "a transport call with no query argument to carry the order id": (
+        "def run(t, cid):\n"
+        "    t.request('POST', f'/return_refund/202309/cancellations/{cid}/reject', body={})\n",
+        1,
+    ),
     "a URL whose cancel id cannot be located": (
         "def run(t, url):\n    t.request('POST', url + '/cancellations/x/reject')\n",
         1,
@@ -177,7 +181,16 @@ def test_leaves_undecidable_sites_alone_with_a_note(name: str) -> None:
 
 def test_without_cancel_id_search_the_lookup_needs_a_person() -> None:
     source = "def run(client, cid):\n    client.reject_cancellation(cid)\n"
-    code, codemod = apply(source, search_by_cancel_id=False)
+    client = [
+        FunctionFact(name, endpoint, "client.py", 1, "Client", ("self", *params), False)
+        for name, endpoint, params in (
+            ("get_order_detail", "order_detail", ("ids",)),
+            ("ship_package", "ship_package", ("package_id",)),
+            ("search_cancellations", "search_cancellations", ("order_ids",)),
+        )
+    ]
+    settings = FixSettings(facts=ProjectFacts(tuple(client)))
+    code, codemod = apply(source, settings=settings)
     assert code == source
     assert "order_id=" in codemod.manual[0].message
 
