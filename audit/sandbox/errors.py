@@ -15,6 +15,10 @@ INTERNAL_ERROR = 36009003  # HTTP 500
 INVALID_PARAMETER = 36009004  # HTTP 400; TikTok overloads it and tells cases apart by message
 INVALID_PATH = 36009009  # HTTP 404
 INVALID_METHOD = 36009010  # HTTP 405
+# HTTP 401, strict mode only: app_key, timestamp or sign missing, app_key not the expected
+# one, or sign wrong; the message names the query parameter ("Invalid credentials. The
+# 'sign' query parameter is invalid.").
+INVALID_CREDENTIALS = 106001
 
 # Sandbox-chosen: the endpoint is gone for this market (HTTP 400, shares 36009004 like
 # TikTok's other gateway refusals; the message names the retirement).

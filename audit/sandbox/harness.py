@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import threading
 from types import TracebackType
 from typing import Any, Optional, Union
@@ -11,6 +12,7 @@ from audit.sandbox.routes import ENDPOINT_NAMES
 from audit.sandbox.rules import Rules
 from audit.sandbox.scenario import Scenario, ScenarioSource, load_scenario
 from audit.sandbox.server import RequestHook, RequestLog, SandboxServer, server_class
+from audit.sandbox.signing import Verifier
 from audit.sandbox.state import SandboxState
 
 DateLike = Union[dt.date, str, None]
@@ -22,6 +24,11 @@ class Sandbox:
     ``scenario`` is a built-in name, a YAML path, a dict or a loaded :class:`Scenario`;
     ``market``, ``as_of``, ``change_date`` and ``reject_deadline`` override the scenario's.
     ``port=0`` (the default) picks a free port; ``on_request`` is called with each log entry.
+
+    Strict mode: ``app_secret="..."`` (or ``verify_signatures=True``, which makes up a random
+    secret when none is given) checks every request's ``sign`` against that secret and
+    requires ``app_key``, ``timestamp`` and ``sign``; ``app_key="..."`` also requires that
+    app key. Refusals are HTTP 401, code 106001. Off by default: nothing is checked.
     """
 
     def __init__(
@@ -36,7 +43,21 @@ class Sandbox:
         port: int = 0,
         on_request: Optional[RequestHook] = None,
         poll_interval: float = 0.02,
+        verify_signatures: Optional[bool] = None,
+        app_secret: Optional[str] = None,
+        app_key: Optional[str] = None,
     ) -> None:
+        if app_secret == "":
+            raise ValueError("app_secret must not be empty")
+        if verify_signatures is None:
+            verify_signatures = app_secret is not None
+        if app_key is not None and not verify_signatures:
+            raise ValueError("app_key is only checked with verify_signatures; pass app_secret=")
+        self._app_secret = app_secret
+        self._verifier: Optional[Verifier] = None
+        if verify_signatures:
+            self._app_secret = app_secret or secrets.token_hex(16)
+            self._verifier = Verifier(self._app_secret, app_key)
         loaded = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
         self.scenario = loaded.with_overrides(market, as_of, change_date, reject_deadline)
         self.host = host
@@ -55,7 +76,7 @@ class Sandbox:
         if self._server is not None:
             return self
         server = server_class(self.host)(
-            (self.host, self._port), self._state, self._log, self._on_request
+            (self.host, self._port), self._state, self._log, self._on_request, self._verifier
         )
         self._server = server
         self._thread = threading.Thread(
@@ -97,6 +118,21 @@ class Sandbox:
         return int(self._server.server_address[1])
 
     @property
+    def verify_signatures(self) -> bool:
+        """Strict mode: every request must be signed with :attr:`app_secret`."""
+        return self._verifier is not None
+
+    @property
+    def app_secret(self) -> Optional[str]:
+        """The secret clients sign with (made up if ``verify_signatures=True`` came alone)."""
+        return self._app_secret
+
+    @property
+    def app_key(self) -> Optional[str]:
+        """The only app key strict mode accepts; None: any."""
+        return None if self._verifier is None else self._verifier.app_key
+
+    @property
     def rules(self) -> Rules:
         """Which behaviour applies: market, simulated date, change date, deadline."""
         return self._state.rules
@@ -114,7 +150,11 @@ class Sandbox:
 
     @property
     def request_log(self) -> list[dict[str, Any]]:
-        """A copy of the log: ``{method, path, query, body, status, code, endpoint}`` each."""
+        """A copy of the log: ``{method, path, query, body, status, code, endpoint}`` each.
+
+        In strict mode each entry also has ``signature_valid``: False for a request refused
+        for its credentials (or whose body could not be read), True otherwise.
+        """
         return self._log.entries()
 
     def clear_log(self) -> None:

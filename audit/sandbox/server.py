@@ -1,7 +1,8 @@
 """HTTP plumbing: a loopback ``ThreadingHTTPServer`` that speaks TikTok's JSON envelope.
 
-Each request is routed, handled against the shared :class:`SandboxState`, logged, and
-answered with ``{code, message, request_id, data}``. Nothing escapes as a stack trace or
+Each request is checked (in strict mode, its signature: see :mod:`audit.sandbox.signing`),
+routed, handled against the shared :class:`SandboxState`, logged, and answered with
+``{code, message, request_id, data}``. Nothing escapes as a stack trace or
 a dropped connection: unexpected exceptions become an HTTP 500 internal-error envelope.
 """
 
@@ -21,6 +22,7 @@ from urllib.parse import parse_qsl, urlsplit
 from audit.sandbox import errors, routes
 from audit.sandbox.errors import ApiError, invalid
 from audit.sandbox.handlers import Request
+from audit.sandbox.signing import Verifier
 from audit.sandbox.state import SandboxState
 
 MAX_BODY = 5 * 1024 * 1024
@@ -68,10 +70,12 @@ class SandboxServer(ThreadingHTTPServer):
         state: SandboxState,
         log: RequestLog,
         on_request: Optional[RequestHook] = None,
+        verifier: Optional[Verifier] = None,
     ) -> None:
         self.state = state
         self.log = log
         self.on_request = on_request
+        self.verifier = verifier  # None: signatures are not checked
         super().__init__(address, SandboxRequestHandler)
 
 
@@ -120,9 +124,16 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
             "code": errors.INTERNAL_ERROR,
             "endpoint": routes.endpoint_of(parts.path),
         }
+        verifier = self.server.verifier
+        if verifier is not None:
+            entry["signature_valid"] = False  # until checked
         try:
             raw = self._read_body()
             entry["body"] = _loggable(raw)
+            if verifier is not None:
+                content_type = self.headers.get("Content-Type") or ""
+                verifier.check(parts.path, query, raw, content_type)
+                entry["signature_valid"] = True
             status, reply = self._answer(parts.path, query, raw)
         except ApiError as exc:
             status, reply = exc.http_status, envelope(exc.code, exc.message)
