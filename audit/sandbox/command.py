@@ -57,9 +57,12 @@ Rehearse the change where, in the US on v202309, shipping a package with a pendi
 cancel request succeeds and rejects the request, and Reject Cancellation is retired.
 SCENARIO is a built-in name ({", ".join(builtin_scenarios())}) or a YAML file path.
 
-The sandbox accepts but does NOT verify signatures or auth: app_key, sign, timestamp,
-shop_cipher and x-tts-access-token are ignored. It listens on 127.0.0.1 unless you pass
---host yourself; it has no authentication, so do not expose it.
+By default the sandbox accepts but does NOT verify signatures or auth: app_key, sign,
+timestamp, shop_cipher and x-tts-access-token are ignored. With --app-secret it is strict:
+every request needs app_key, timestamp and a sign that is TikTok's HMAC-SHA256 request
+signature with that secret (and, with --app-key, that app_key), else HTTP 401 code 106001.
+Access tokens are never checked. It listens on 127.0.0.1 unless you pass --host yourself;
+even strict mode is no real authentication, so do not expose it.
 """
 
 
@@ -112,6 +115,18 @@ shop_cipher and x-tts-access-token are ignored. It listens on 127.0.0.1 unless y
     help="Day Reject Cancellation is retired for the US.  [default: 2024-03-31]",
 )
 @click.option(
+    "--app-secret",
+    default=None,
+    metavar="SECRET",
+    help="Strict mode: verify every request's sign with this app secret.",
+)
+@click.option(
+    "--app-key",
+    default=None,
+    metavar="KEY",
+    help="With --app-secret: also require this app_key.",
+)
+@click.option(
     "--log-requests/--quiet",
     default=False,
     help="Print one line per request.  [default: quiet]",
@@ -126,8 +141,14 @@ def sandbox(
     as_of: Any,
     change_date: Any,
     reject_deadline: Any,
+    app_secret: Optional[str],
+    app_key: Optional[str],
     log_requests: bool,
 ) -> None:
+    if app_key is not None and app_secret is None:
+        raise SandboxUsageError("--app-key is only checked in strict mode; pass --app-secret too.")
+    if app_secret == "":
+        raise SandboxUsageError("--app-secret must not be empty.")
     host = host.strip().strip("[]")  # accept "[::1]" as well as "::1"
     if not is_loopback(host):
         if ctx.get_parameter_source("host") != ParameterSource.COMMANDLINE:
@@ -150,6 +171,8 @@ def sandbox(
             port=port,
             on_request=_print_request if log_requests else None,
             poll_interval=0.5,
+            app_secret=app_secret,
+            app_key=app_key,
         )
     except ScenarioError as exc:
         raise SandboxUsageError(str(exc)) from None
@@ -195,7 +218,12 @@ def _print_banner(sb: Sandbox) -> None:
         packages = ",".join(p["id"] for p in order["packages"])
         note = f"  pending cancel {pending[order['id']]}" if order["id"] in pending else ""
         click.echo(f"  {order['id']}  {order['status']:<19} packages {packages}{note}")
-    click.echo("Signatures and auth are not verified. Press Ctrl-C to stop.", nl=True)
+    if sb.verify_signatures:
+        key = f" and app_key {sb.app_key}" if sb.app_key else ""
+        click.echo(f"Strict mode: signatures are verified with your app secret{key}.")
+        click.echo("Press Ctrl-C to stop.")
+    else:
+        click.echo("Signatures and auth are not verified. Press Ctrl-C to stop.", nl=True)
 
 
 def _print_request(entry: dict[str, Any]) -> None:

@@ -9,7 +9,9 @@ Enable with ``-p audit.sandbox.pytest_plugin`` on the command line, or with
         assert tts_sandbox.calls_to("reject_cancellation") == []
 
 Without a marker the fixture serves the ``pending-cancel`` scenario. Indirect
-parametrisation with a dict of the same keywords also works.
+parametrisation with a dict of the same keywords also works. ``app_secret="..."`` makes the
+sandbox strict (it verifies every request's signature); sign with ``tts_sandbox.app_secret``
+and :func:`audit.sandbox.signing.sign`.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from audit.sandbox.harness import Sandbox
 
 MARKER_HELP = (
     "sandbox(scenario='pending-cancel', market=None, as_of=None, **options): configure the "
-    "tts_sandbox fixture (options: change_date, reject_deadline)"
+    "tts_sandbox fixture (options: change_date, reject_deadline; strict mode, which verifies "
+    "request signatures: app_secret, app_key, verify_signatures)"
 )
 
 

@@ -15,6 +15,7 @@ import requests
 from click.testing import CliRunner
 
 from audit.sandbox.command import HOST_ENV, is_loopback, sandbox
+from audit.sandbox.signing import sign
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -153,3 +154,74 @@ def test_serves_for_real_until_ctrl_c() -> None:
     assert proc.returncode == 0, err
     assert "POST /fulfillment/202309/packages/1150001/ship -> HTTP 200 code 0" in out
     assert "Stopped." in out
+
+
+def test_help_describes_strict_mode() -> None:
+    code, out = run("--help")
+    assert code == 0
+    assert "--app-secret" in out and "--app-key" in out
+    assert "106001" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--app-key", "k"], "--app-key is only checked in strict mode; pass --app-secret too."),
+        (["--app-secret", ""], "--app-secret must not be empty."),
+    ],
+)
+def test_bad_strict_mode_options_exit_2(args: list[str], needle: str) -> None:
+    code, out = run("--port", "0", *args)
+    assert code == 2, out
+    assert error_line(out) == f"Error: {needle}"
+
+
+def test_serves_strict_mode_with_app_secret_and_app_key() -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
+    args = ["--port", "0", "--as-of", "2024-04-15", "--log-requests"]
+    args += ["--app-secret", "cli-secret", "--app-key", "cli-key"]
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from audit.sandbox.command import sandbox; sandbox()", *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        lines: list[str] = []
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            lines.append(line)
+            if "Press Ctrl-C" in line:
+                break
+        banner = "".join(lines)
+        assert "Strict mode: signatures are verified" in banner, banner + proc.stderr.read()
+        assert "app_key cli-key" in banner
+        assert "not verified" not in banner
+        url = banner.split("serving on ")[1].split()[0]
+        session = requests.Session()
+        session.trust_env = False
+        path = "/order/202309/orders"
+        unsigned = session.get(url + path, params={"ids": "5760001"}, timeout=5)
+        assert (unsigned.status_code, unsigned.json()["code"]) == (401, 106001)
+        query = {"ids": "5760001", "app_key": "cli-key", "timestamp": "1713139200"}
+        query["sign"] = sign("cli-secret", path, query, "")
+        signed = session.get(url + path, params=query, timeout=5)
+        assert (signed.status_code, signed.json()["code"]) == (200, 0)
+        other_key = {**query, "app_key": "someone-else"}
+        other_key["sign"] = sign("cli-secret", path, other_key, "")
+        assert session.get(url + path, params=other_key, timeout=5).status_code == 401
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 0, err
+    assert "GET /order/202309/orders -> HTTP 401 code 106001" in out
+    assert "GET /order/202309/orders -> HTTP 200 code 0" in out
