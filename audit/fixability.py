@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from audit.catalog import Catalog
 from audit.facts import ProjectFacts
 from audit.findings import Finding
+from audit.python.decisions import DECISION, GUARD
 
 FIXABLE = ("safe", "unsafe")
 
@@ -41,7 +42,18 @@ def _decided(
     kind = declared
     if declared in FIXABLE and finding.rule == "CA101":
         kind = _reject_fix(finding, facts, declared, markets, calls)
+    elif declared in FIXABLE and finding.shape == GUARD:
+        kind = "unsafe"  # the decision moves before the ship call: behaviour changes on purpose
+    elif declared in FIXABLE and finding.shape == DECISION:
+        kind = "manual"  # it decides something no rewrite can move exactly
+    elif declared in FIXABLE and finding.defines and _read_by_decisions(finding.defines, calls):
+        kind = "manual"  # the constant stays while a person's change still reads it
     return finding if kind == finding.fix else dataclasses.replace(finding, fix=kind)
+
+
+def _read_by_decisions(name: str, findings: Sequence[Finding]) -> bool:
+    """A 21011007 branch that a person must change still reads the constant ``name``."""
+    return any(f.shape == DECISION and name in f.matched.split(".") for f in findings)
 
 
 def _reject_fix(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Optional, Union
+from typing import TYPE_CHECKING, Optional, Union
 
 from audit.catalog import Catalog
 from audit.config import Config
@@ -18,6 +18,11 @@ from audit.facts import FunctionFact
 from audit.findings import FileError, Finding, InventoryEntry
 from audit.source import SourceError, decode
 from audit.suppressions import Suppression
+
+if TYPE_CHECKING:
+    import libcst
+
+    from audit.python.scope import ModuleScope
 
 # libcst's parser takes time quadratic in an expression's depth (a 20,000-term
 # ``a + a + ...`` chain takes minutes); CPython itself refuses a file nested this deep
@@ -56,6 +61,7 @@ class FileOutcome:
 def scan_file(candidate: Candidate, job: ScanJob) -> FileOutcome:
     import libcst as cst  # deferred: only files that may match pay for it
 
+    from audit.python.decisions import judge_findings
     from audit.python.detector import FileContext, detect
 
     catalog, config = job.catalog, job.config
@@ -93,6 +99,8 @@ def scan_file(candidate: Candidate, job: ScanJob) -> FileOutcome:
     lines = source.text.splitlines()
     try:
         output = detect(module, lines, catalog, context)
+        enabled = [f for f in output.findings if config.rule_enabled(f.rule)]
+        findings = judge_findings(module, enabled, _scope(module, job.constants), catalog)
     except RecursionError:
         return FileOutcome(error=FileError(rel, "nested too deeply to analyse"))
     except Exception as exc:  # a detector bug must not stop the rest of the scan
@@ -101,7 +109,6 @@ def scan_file(candidate: Candidate, job: ScanJob) -> FileOutcome:
                 rel, f"internal error while analysing (please report): {type(exc).__name__}: {exc}"
             )
         )
-    findings = [f for f in output.findings if config.rule_enabled(f.rule)]
     kept, suppressed, unused = apply_suppressions(findings, output.suppressions)
     if config.rule_enabled("CA001"):
         kept.extend(
@@ -117,6 +124,14 @@ def scan_file(candidate: Candidate, job: ScanJob) -> FileOutcome:
         functions=output.functions,
         calls=output.calls,
     )
+
+
+def _scope(module: libcst.Module, constants: dict[str, Union[str, int]]) -> ModuleScope:
+    from audit.python.scope import collect_scope
+
+    scope = collect_scope(module)
+    scope.project_constants = constants
+    return scope
 
 
 def _python_parse(text: str) -> tuple[Optional[str], Optional[SyntaxError]]:

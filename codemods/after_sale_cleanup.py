@@ -205,9 +205,12 @@ class _Planner(cst.CSTVisitor):
         for branch in branches[1:]:
             self.plan.elifs.add(id(branch))
         for branch in branches:
-            value = tests.value(branch.test)
+            used: list[cst.Name] = []
+            value = tests.value(branch.test, used)
             if value is None:
                 continue
+            if not used and self.codemod.target_within(branch.test) is None:
+                continue  # not asked for: suppressed, left to a person, or another rule's
             decided = True
             self.plan.decisions[id(branch)] = value
             self.plan.consumed.append(self.codemod.position(branch.test))
@@ -231,7 +234,7 @@ class _Planner(cst.CSTVisitor):
                 continue
             target, value = binding
             decided = tests.value(value)
-            if decided is None:
+            if decided is None or self.codemod.target_within(small) is None:
                 continue
             scope = self.codemod.get_metadata(ScopeProvider, target, None)
             if not isinstance(scope, FunctionScope):

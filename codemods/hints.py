@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from audit.facts import ProjectFacts
 from audit.findings import Finding
+from audit.python.decisions import DECISION
 from codemods.helper_module import ASYNC_FUNCTION, HELPER_FUNCTION, TRANSPORT_FUNCTION
 
 RETIRE_NOTE = (
@@ -22,6 +23,18 @@ _NEEDS = {"order_detail": "Get Order Detail", "ship_package": "Ship Package"}
 def manual_hint(finding: Finding, facts: ProjectFacts, markets: tuple[str, ...]) -> str:
     """One sentence: why the finding is left to a person and the change to make."""
     others = ", ".join(m for m in markets if m != "US")
+    if finding.shape == DECISION:
+        return (
+            "this 21011007 branch decides what happens to a package whose buyer asked to "
+            "cancel, and on v202309 that package now ships instead: read the order's "
+            "is_buyer_request_cancel (Get Order List / Get Order Detail) before shipping, "
+            "decide there as this branch did, then delete the branch"
+        )
+    if finding.defines:
+        return (
+            f"`{finding.defines}` stays while 21011007 handling left to a person still reads "
+            "it: change that handling first, then delete this constant"
+        )
     if finding.rule != "CA101":
         return (
             f"no automatic rewrite for this shape; `cancel-audit explain {finding.rule}` "

@@ -27,24 +27,38 @@ from audit.config import Config, apply_to_catalog
 from audit.facts import ProjectFacts
 from audit.findings import CONFIDENCE_RANK, Finding, ScanResult
 from audit.fixability import FIXABLE
+from audit.python.decisions import GUARD
 from audit.python.detector import FileContext, detect
 from audit.scan_file import apply_suppressions
 from audit.source import SourceError, decode, read_bytes
 from codemods.base import AuditCodemod, FixSettings, ManualNote
+from codemods.freed_helpers import DropFreedHelpers, references
 from codemods.freed_imports import DropFreedImports, referenced_names
-from codemods.helper_module import HELPER_MODULE, MARKER, ClientMethods, render_helper
+from codemods.helper_module import (
+    ASYNC_FUNCTION,
+    HELPER_FUNCTION,
+    HELPER_MODULE,
+    MARKER,
+    TRANSPORT_FUNCTION,
+    ClientMethods,
+    render_helper,
+)
 from codemods.hints import RETIRE_NOTE, manual_hint
+from codemods.pending_guard import GuardPendingCancel
 from codemods.positions import map_findings, map_notes
 from codemods.reject_to_ship import HelperImport, RejectToShip
 
 _MAX_ROUNDS = 4
 
-# Order matters: dead 21011007 branches go before their reject calls are rewritten.
-CODEMODS: dict[str, str] = {
-    "CA201": "codemods.after_sale_cleanup:RemoveAfterSaleHandling",
-    "CA101": "codemods.reject_to_ship:RejectToShip",
-    "CA301": "codemods.pending_via_order_filter:PendingViaOrderFilter",
-}
+# Order matters: 21011007 decisions move before their ship calls, then the dead
+# branches go (with any reject call inside them), then the reject calls are rewritten.
+STEPS: tuple[tuple[str, str], ...] = (
+    ("CA201", "codemods.pending_guard:GuardPendingCancel"),
+    ("CA201", "codemods.after_sale_cleanup:RemoveAfterSaleHandling"),
+    ("CA101", "codemods.reject_to_ship:RejectToShip"),
+    ("CA301", "codemods.pending_via_order_filter:PendingViaOrderFilter"),
+)
+CODEMODS: tuple[str, ...] = tuple(dict.fromkeys(rule for rule, _ in STEPS))
 
 
 @dataclass
@@ -118,8 +132,8 @@ class _Project:
         )
 
 
-def _codemod_class(rule: str) -> Optional[type[AuditCodemod]]:
-    module_name, name = CODEMODS[rule].split(":")
+def _codemod_class(step: str) -> Optional[type[AuditCodemod]]:
+    module_name, name = step.split(":")
     try:
         module = importlib.import_module(module_name)
     except ImportError:
@@ -340,9 +354,10 @@ def _apply(
     manual: list[ManualNote] = []
     original = module.code
     used_before = referenced_names(module)
-    rules = sorted({t.rule for t in targets}, key=list(CODEMODS).index)
-    for rule in rules:
-        cls = _codemod_class(rule)
+    refs_before = references(module)
+    rules = {t.rule for t in targets}
+    for rule, step in STEPS:
+        cls = _codemod_class(step) if rule in rules else None
         if cls is None:
             continue
         before = module.code
@@ -360,11 +375,20 @@ def _apply(
             codemod = cls(context, settings, own)
         module = codemod.transform_module(module)
         manual.extend(map_notes(codemod.manual, before, original))
+        if isinstance(codemod, GuardPendingCancel):
+            # a deciding branch is removed only once its decision stands before the ship
+            unguarded = [t for t in own if t.shape == GUARD and t not in codemod.guarded]
+            targets = [t for t in targets if t not in unguarded]
     if module.code != original:
         context = CodemodContext(
             filename=rel, full_module_name=names.name, full_package_name=names.package
         )
-        module = DropFreedImports(context, used_before).transform_module(module)
+        module = DropFreedHelpers(context, refs_before, settings.project_text).transform_module(
+            module
+        )
+        # the helper import is ours too: a rewritten call that went with its function
+        ours = {HELPER_FUNCTION, ASYNC_FUNCTION, TRANSPORT_FUNCTION}
+        module = DropFreedImports(context, used_before | ours).transform_module(module)
     return module, manual
 
 
