@@ -57,6 +57,7 @@ class Config:
     fail_on: str = "error"
     gitignore: bool = True
     jobs: Optional[int] = None  # worker processes for parsing; None: one per CPU
+    include_docs: bool = False  # also read Markdown/reStructuredText (--include-docs)
     methods: dict[str, list[str]] = field(default_factory=dict)  # endpoint -> names
     urls: dict[str, list[str]] = field(default_factory=dict)  # endpoint -> templates
     codes: list[int] = field(default_factory=list)

@@ -1,4 +1,5 @@
-"""Find the Python files to scan under the given paths.
+"""Find the files to scan under the given paths: Python, and the other languages
+``audit.polyglot`` reads (Markdown only with ``--include-docs``).
 
 Respects ``.gitignore`` files at every level (and ``.git/info/exclude``), skips VCS
 folders, virtualenvs, ``node_modules`` and build outputs, applies ``--exclude`` globs and
@@ -18,6 +19,7 @@ from typing import Any, Optional, Union
 import pathspec
 
 from audit.findings import FileError, Skipped
+from audit.polyglot.languages import is_read
 
 PYTHON_SUFFIXES = (".py", ".pyw")
 # Folders that never hold the project's own source. VCS and cache folders are skipped
@@ -54,6 +56,7 @@ class DiscoveryOptions:
     gitignore: bool = True
     max_file_size: int = 1_000_000
     exclude_base: Optional[Path] = None  # the config file's folder: its globs are relative to it
+    include_docs: bool = False  # also Markdown and reStructuredText
 
 
 Discovered = Union[SourceFile, Skipped, FileError]
@@ -112,6 +115,15 @@ def _is_virtualenv(path: Path) -> bool:
     return _is_file(path / "pyvenv.cfg")
 
 
+# What a package manager leaves in the vendor/ folder it fills (Composer, Go modules,
+# Bundler); a vendor/ folder without them may be the project's own code.
+_VENDOR_SIGNS = ("autoload.php", "modules.txt", "bundle")
+
+
+def _is_vendored(path: Path) -> bool:
+    return path.name == "vendor" and any(os.path.exists(path / s) for s in _VENDOR_SIGNS)
+
+
 def _size_text(size: int) -> str:
     return f"{size / 1_000_000:.1f} MB" if size >= 100_000 else f"{size / 1000:.0f} KB"
 
@@ -123,6 +135,9 @@ class _Walker:
         self.options = options
         self.exclude = pathspec.GitIgnoreSpec.from_lines(options.exclude)
         self.visited: set[tuple[int, int]] = set()
+
+    def _reads(self, name: str) -> bool:
+        return name.endswith(PYTHON_SUFFIXES) or is_read(name, self.options.include_docs)
 
     def excluded(self, path: Path, is_dir: bool) -> bool:
         """Globs match relative to the working directory, the scanned folder or the config."""
@@ -203,10 +218,12 @@ class _Walker:
             return
         if is_dir and entry.name in QUIET_DIRS:
             return
-        if not is_dir and not entry.name.endswith(PYTHON_SUFFIXES):
+        if not is_dir and not self._reads(entry.name):
             return
         rel = _relative(path, self.display)  # its folder is real: the walk follows no symlink
-        if is_dir and (entry.name in SKIPPED_DIRS or entry.name.endswith(".egg-info")):
+        if is_dir and (
+            entry.name in SKIPPED_DIRS or entry.name.endswith(".egg-info") or _is_vendored(path)
+        ):
             yield Skipped(rel + "/", "tool, dependency or build folder")
             return
         if is_link:
@@ -275,8 +292,8 @@ def discover(paths: list[Path], options: DiscoveryOptions) -> Iterator[Discovere
         else:
             walker = _Walker(path.parent, options)
             rel = _rel(path, walker.display)
-            if not path.name.endswith(PYTHON_SUFFIXES):
-                yield Skipped(rel, "not a Python file (only Python is scanned for now)")
+            if not walker._reads(path.name):
+                yield Skipped(rel, "not a file cancel-audit reads (see README: languages)")
                 continue
             if path.resolve() not in seen:
                 seen.add(path.resolve())

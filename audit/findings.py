@@ -51,6 +51,8 @@ class Finding:
     shape: str = ""
     awaited: bool = False  # the call is awaited: its fix must be awaited too
     function: Optional[str] = None  # the enclosing function or method, "Class.method"
+    language: str = "python"  # "php", "typescript", "go", "java", "csharp", "ruby", "openapi" ...
+    hint: str = ""  # non-Python findings: the change to make by hand, in the file's language
 
     def to_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)

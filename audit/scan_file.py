@@ -59,6 +59,13 @@ class FileOutcome:
 
 
 def scan_file(candidate: Candidate, job: ScanJob) -> FileOutcome:
+    from audit.polyglot.languages import kind_for
+
+    kind = kind_for(candidate.file.rel, job.config.include_docs)
+    if kind is not None:  # PHP, JS/TS, Go, Java, C#, Ruby, API documents, docs
+        from audit.polyglot.scan import scan_polyglot_file
+
+        return scan_polyglot_file(candidate, job, kind)
     import libcst as cst  # deferred: only files that may match pay for it
 
     from audit.python.decisions import judge_findings

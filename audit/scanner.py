@@ -23,7 +23,7 @@ from typing import Callable, Optional, TypeVar, Union
 
 from audit.catalog import load_catalog
 from audit.config import Config, apply_to_catalog
-from audit.discovery import DiscoveryOptions, SourceFile, discover
+from audit.discovery import PYTHON_SUFFIXES, DiscoveryOptions, SourceFile, discover
 from audit.facts import merge_facts
 from audit.findings import (
     CONFIDENCE_RANK,
@@ -91,7 +91,11 @@ def scan(options: ScanOptions, progress: Optional[ProgressCallback] = None) -> S
     prefilter = Prefilter.from_catalog(catalog)
     config_dir = Path(config.source).resolve().parent if config.source else None
     discovery = DiscoveryOptions(
-        config.exclude, config.gitignore, config.max_file_size, exclude_base=config_dir
+        config.exclude,
+        config.gitignore,
+        config.max_file_size,
+        exclude_base=config_dir,
+        include_docs=config.include_docs,
     )
 
     files: list[SourceFile] = []
@@ -116,8 +120,9 @@ def scan(options: ScanOptions, progress: Optional[ProgressCallback] = None) -> S
         others = [f for f in others if f.path.resolve() in changed]
     files_read = len(candidates) + len(others)  # binary and unreadable files are not scanned
     code_names = [name for name, value in constants.items() if value in catalog.codes]
-    if code_names:
-        candidates.extend(_constant_users(others, code_names, prefilter, errors))
+    if code_names:  # Python modules importing the constant; other files were read once
+        python = [f for f in others if f.path.name.endswith(PYTHON_SUFFIXES)]
+        candidates.extend(_constant_users(python, code_names, prefilter, errors))
 
     job = ScanJob(catalog, config, project_has_context, constants)
     outcomes = _scan_candidates(candidates, job, config.jobs, progress)

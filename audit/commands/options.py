@@ -43,6 +43,7 @@ class ScanSettings:
     ignore: Optional[str] = None
     min_confidence: Optional[str] = None
     jobs: Optional[int] = None
+    include_docs: bool = False
 
     def config(self, paths: tuple[Path, ...], fail_on: Optional[str] = None) -> Config:
         """The config file's settings with these options on top (exit 2 on a mistake)."""
@@ -58,6 +59,7 @@ class ScanSettings:
         overrides: dict[str, Any] = {
             "min_confidence": self.min_confidence,
             "jobs": self.jobs,
+            "include_docs": True if self.include_docs else None,
             "fail_on": fail_on,
             "exclude": base.exclude + self.exclude if self.exclude else None,
             "gitignore": False if self.no_gitignore else None,
@@ -107,6 +109,11 @@ _JOBS = click.option(
     type=click.IntRange(min=1),
     help="Worker processes for parsing big batches [default: one per CPU].",
 )
+_INCLUDE_DOCS = click.option(
+    "--include-docs",
+    is_flag=True,
+    help="Also read Markdown and reStructuredText files (not read by default).",
+)
 _MIN_CONFIDENCE = click.option(
     "--min-confidence",
     type=click.Choice(CONFIDENCES),
@@ -123,7 +130,7 @@ def scan_options(rules: bool = True) -> Callable[[F], F]:
     options = [_CONFIG, _EXCLUDE, _NO_GITIGNORE, _MAX_FILE_SIZE, _MARKETS]
     if rules:
         options += [_SELECT, _IGNORE]
-    options += [_MIN_CONFIDENCE, _JOBS]
+    options += [_MIN_CONFIDENCE, _JOBS, _INCLUDE_DOCS]
 
     def decorate(command: F) -> F:
         @functools.wraps(command)

@@ -44,6 +44,8 @@ FINDING_KEYS = {
     "endpoint",
     "fingerprint",
     "status",
+    "language",
+    "hint",
 }
 SUMMARY_KEYS = {
     "findings",

@@ -238,7 +238,7 @@ def test_explicit_file_paths(project: Path) -> None:
 
     # A file named explicitly is scanned even when .gitignore would skip it (as ruff does).
     assert paths_found(data) == {"a.py", "ignored.py"}
-    assert skipped(data) == {"notes.txt": "not a Python file (only Python is scanned for now)"}
+    assert skipped(data) == {"notes.txt": "not a file cancel-audit reads (see README: languages)"}
 
     status, only_text = scan_json("notes.txt")
     assert status == 0

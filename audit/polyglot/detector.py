@@ -1,0 +1,456 @@
+"""The detector for tree-sitter languages: one walk over a file's tree.
+
+It finds what the Python detector finds, by the same catalog: endpoint paths in
+evaluated strings (role ``url``, or ``definition`` outside functions and in annotations),
+SDK method names and path arguments of calls (role ``call``), path segments passed as
+separate arguments, 21011007 and its message, and reads of ``is_buyer_request_cancel``
+that excuse a function's shipping (CA401) the way they do in Python. Comments are only
+read for suppressions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+from audit.catalog import HOLE, Catalog, PathMatch, Rule
+from audit.findings import Finding, InventoryEntry
+from audit.polyglot import gating
+from audit.polyglot.bindings import Bindings, collect
+from audit.polyglot.hints import hint
+from audit.polyglot.strings import Evaluator
+from audit.polyglot.syntax import (
+    ANNOTATIONS,
+    BINARY,
+    CALLS,
+    CLASSES,
+    COMMENTS,
+    CONCAT_OPERATORS,
+    FUNCTIONS,
+    IDENTIFIERS,
+    IMPORTS,
+    MEMBER_ACCESS,
+    NUMBERS,
+    STRINGS,
+    Node,
+    call_arguments,
+    callee,
+    callee_name_node,
+    operator,
+    text,
+)
+from audit.suppressions import Suppression, parse_suppression
+
+_FLAG_KEY = "isbuyerrequestcancel"
+_DECLARATOR_PARENTS = frozenset(
+    {"variable_declarator", "const_spec", "var_spec", "const_element", "enum_assignment",
+     "public_field_definition", "field_definition", "assignment", "property_element",
+     "enum_member_declaration"}
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PolyglotContext:
+    path: str
+    language: str  # as shown in findings: "php", "typescript" ...
+    markets: tuple[str, ...]
+    file_has_context: bool
+    project_has_context: bool
+
+
+@dataclass
+class _Raw:
+    rule: Rule
+    node: Node
+    what: str
+    strong: bool
+    endpoint: Optional[str]
+    shape: str
+    function: Optional[str]
+    verdict: Optional[str]  # TikTok evidence of the enclosing class, else of the file
+    floor: str = "low"
+
+
+@dataclass
+class _Frame:
+    name: str
+    is_wrapper: bool
+    class_name: Optional[str]
+    facts: set[str] = field(default_factory=set)
+    deferred: list[_Raw] = field(default_factory=list)
+
+
+@dataclass
+class _Use:
+    endpoint: str
+    version: Optional[str]
+    strong: bool
+    via: str  # "method", "url", "segments"
+    description: str
+
+
+@dataclass
+class PolyglotOutput:
+    findings: list[Finding]
+    inventory: list[InventoryEntry]
+    suppressions: list[Suppression]
+
+
+class _Walker:
+    def __init__(
+        self, source: bytes, root: Node, catalog: Catalog, context: PolyglotContext
+    ) -> None:
+        self.catalog = catalog
+        self.context = context
+        self.bindings: Bindings = collect(root)
+        self.file_verdict = gating.verdict(source.decode("utf-8", "replace"))
+        self.frames = [_Frame("<module>", False, None)]
+        self.classes: list[tuple[str, Optional[str]]] = []  # (name, verdict)
+        self.annotation_depth = 0
+        self.raw: list[_Raw] = []
+        self.inventory: list[tuple[_Use, str, Node, Optional[str]]] = []
+        self.comments: list[tuple[Node, Suppression]] = []
+        self.skip: set[tuple[int, int, str]] = set()
+        self._evaluators: dict[Optional[str], Evaluator] = {}
+
+    # -- context --------------------------------------------------------------------------
+
+    @property
+    def class_name(self) -> Optional[str]:
+        return self.classes[-1][0] if self.classes else None
+
+    @property
+    def evaluator(self) -> Evaluator:
+        name = self.class_name
+        if name not in self._evaluators:
+            self._evaluators[name] = Evaluator(self.bindings, name)
+        return self._evaluators[name]
+
+    def verdict(self) -> Optional[str]:
+        for _, class_verdict in reversed(self.classes):
+            if class_verdict is not None:
+                return class_verdict
+        return self.file_verdict
+
+    def in_function(self) -> bool:
+        return len(self.frames) > 1
+
+    def function_name(self) -> Optional[str]:
+        if not self.in_function():
+            return None
+        frame = self.frames[-1]
+        return f"{frame.class_name}.{frame.name}" if frame.class_name else frame.name
+
+    # -- the walk -------------------------------------------------------------------------
+
+    def run(self, root: Node) -> None:
+        stack: list[tuple[Node, bool]] = [(root, True)]
+        while stack:
+            node, entering = stack.pop()
+            if not entering:
+                self._leave(node)
+                continue
+            if self._enter(node):
+                stack.append((node, False))
+                stack.extend((child, True) for child in reversed(node.children))
+        self.raw.extend(self.frames[0].deferred)
+
+    def _enter(self, node: Node) -> bool:
+        """Handle ``node``; True when its children are to be walked."""
+        kind = node.type
+        if (node.start_byte, node.end_byte, kind) in self.skip:
+            return False
+        if kind in COMMENTS:
+            self._comment(node)
+            return False
+        if kind in IMPORTS:
+            return False
+        if kind in CLASSES:
+            name = node.child_by_field_name("name")
+            self.classes.append((text(name) if name else "<class>", gating.verdict(text(node))))
+        elif kind in FUNCTIONS:
+            self._function(node)
+        elif kind in ANNOTATIONS:
+            self.annotation_depth += 1
+        elif kind in CALLS:
+            return self._call(node)
+        elif kind in STRINGS or (kind in BINARY and operator(node) in CONCAT_OPERATORS):
+            return not self._string_expression(node)
+        elif (kind in NUMBERS or kind in IDENTIFIERS or kind in MEMBER_ACCESS) and self._error_code(
+            node
+        ):
+            return False
+        if node.child_count == 0 and _FLAG_KEY in text(node).lower().replace("_", ""):
+            self.frames[-1].facts.add(self.catalog.cancel_flag)
+        return True
+
+    def _leave(self, node: Node) -> None:
+        kind = node.type
+        if kind in CLASSES:
+            self.classes.pop()
+        elif kind in FUNCTIONS:
+            frame = self.frames.pop()
+            # Excused by what the function, or one around it, does (CA401, CA301).
+            self.frames[-1].deferred.extend(
+                raw for raw in frame.deferred if not frame.facts & set(raw.rule.excused_by)
+            )
+        elif kind in ANNOTATIONS:
+            self.annotation_depth -= 1
+
+    def _mark_skipped(self, node: Node) -> None:
+        self.skip.add((node.start_byte, node.end_byte, node.type))
+
+    # -- scopes ---------------------------------------------------------------------------
+
+    def _function(self, node: Node) -> None:
+        name_node = node.child_by_field_name("name")
+        if name_node is None and node.parent is not None:
+            name_node = node.parent.child_by_field_name("name")  # const f = () => ...
+        name = text(name_node) if name_node is not None else "<anonymous>"
+        method = self.catalog.method(name)
+        if method is not None and name_node is not None:
+            use = _Use(method.endpoint, None, method.strong, "method", f"{name}()")
+            self.inventory.append((use, "definition", name_node, self.verdict()))
+        self.frames.append(_Frame(name, method is not None, self.class_name))
+
+    def _comment(self, node: Node) -> None:
+        body = text(node).lstrip()
+        for opener in ("//", "/*", "#", "--"):
+            if body.startswith(opener):
+                body = "#" + body[len(opener) :]
+                break
+        suppression = parse_suppression(body.rstrip("*/ \t"))
+        if suppression is not None:
+            self.comments.append((node, suppression))
+
+    # -- matches --------------------------------------------------------------------------
+
+    def _match(self, value: str) -> tuple[Optional[PathMatch], str]:
+        """The endpoint ``value`` names, and the path as the client sends it: a relative
+        action under the class's category (``'orders'`` under ``order``) is joined first."""
+        category = self.bindings.categories.get(self.class_name or "")
+        if category is not None and not value.startswith(("/", "http")):
+            prefix = (self.evaluator.string(category) or "").strip("/")
+            if prefix and "/" not in prefix and HOLE not in prefix:
+                path = f"/{prefix}/{HOLE}/{value}"
+                joined = self.catalog.match_path(path)
+                if joined is not None:
+                    return joined, path
+        return self.catalog.match_path(value), value
+
+    def _call(self, node: Node) -> bool:
+        name, _ = callee(node)
+        evaluator = self.evaluator
+        value = evaluator.string(node) if name is not None else None
+        if value is not None:  # sprintf(...), "...".replace(...): a string, not a call
+            return not self._string_expression(node, value)
+        args = call_arguments(node)
+        use: Optional[_Use] = None
+        method = self.catalog.method(name) if name is not None else None
+        if method is not None:
+            use = _Use(method.endpoint, None, method.strong, "method", f"{name}()")
+        else:
+            for arg in args:
+                arg_value = evaluator.string(arg)
+                if arg_value is None:
+                    continue
+                found, path = self._match(arg_value)
+                if found is not None:
+                    use = _Use(found.endpoint, found.version, found.strong, "url", _show(path))
+                    self._mark_skipped(arg)
+                    self._facts_of(arg_value)
+                    break
+            if use is None:
+                use = self._segments(args, evaluator)
+        if use is not None:
+            lookup = any(f in text(node) for f in self._lookup_filters(use.endpoint))
+            self._endpoint_use(use, "call", node, lookup)
+        return True
+
+    def _segments(self, args: list[Node], evaluator: Evaluator) -> Optional[_Use]:
+        """``CreateFlurlRequest(request, HttpMethod.Post, "return_refund", v, "cancellations",
+        id, "reject")``: the path in separate arguments."""
+        values = [evaluator.string(a) for a in args]
+        if sum(v is not None and v != HOLE for v in values) < 2:
+            return None
+        joined = "/".join(HOLE if v is None else v.strip("/") for v in values)
+        found = self.catalog.match_path(joined)
+        if found is None:
+            return None
+        return _Use(found.endpoint, found.version, found.strong, "segments", _show(joined))
+
+    def _lookup_filters(self, endpoint: str) -> tuple[str, ...]:
+        rule = self.catalog.rule_for_endpoint(endpoint)
+        if rule is None:
+            return ()
+        names = list(rule.lookup_filters)
+        names += [_camel(n) for n in rule.lookup_filters]
+        return tuple(names)
+
+    def _facts_of(self, value: str) -> None:
+        if self.catalog.cancel_flag in value:
+            self.frames[-1].facts.add(self.catalog.cancel_flag)
+
+    def _string_expression(self, node: Node, value: Optional[str] = None) -> bool:
+        """Evaluate a string-building expression; True when it was (its parts are not
+        matches of their own)."""
+        if value is None:
+            value = self.evaluator.string(node)
+        if value is None:
+            return False
+        self._facts_of(value)
+        if _mentions_error(value, self.catalog):
+            self._report(self.catalog.code_rule(), node, _short(node), strong=True)
+        found, path = self._match(value)
+        if found is not None:
+            role = "definition" if self.annotation_depth or not self.in_function() else "url"
+            use = _Use(found.endpoint, found.version, found.strong, "url", _show(path))
+            self._endpoint_use(use, role, node, lookup=False)
+        return True
+
+    def _error_code(self, node: Node) -> bool:
+        parent = node.parent
+        if node.type not in NUMBERS and parent is not None and parent.type in _DECLARATOR_PARENTS:
+            return False  # the constant's own name
+        number = self.evaluator.integer(node)
+        if number is None or number not in self.catalog.codes:
+            return False
+        self._report(self.catalog.code_rule(), node, _short(node), strong=False, floor="medium")
+        return True
+
+    def _report(self, rule: Rule, node: Node, what: str, strong: bool, floor: str = "low") -> None:
+        self.raw.append(
+            _Raw(
+                rule, node, what, strong, None, "code", self.function_name(), self.verdict(), floor
+            )
+        )
+
+    def _endpoint_use(self, use: _Use, role: str, node: Node, lookup: bool) -> None:
+        self.inventory.append((use, role, node, self.verdict()))
+        frame = self.frames[-1]
+        if role != "definition":
+            frame.facts.add(use.endpoint)
+        rule = self.catalog.rule_for_endpoint(use.endpoint)
+        if rule is None:
+            return
+        shape = "definition" if role == "definition" else ("wrapper" if frame.is_wrapper else role)
+        raw = _Raw(
+            rule, node, use.description, use.strong, use.endpoint, shape,
+            self.function_name(), self.verdict(),
+        )  # fmt: skip
+        if rule.sites != "calls":
+            self.raw.append(raw)
+        elif role != "definition" and self.in_function() and not frame.is_wrapper and not lookup:
+            frame.deferred.append(raw)
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def _show(value: str) -> str:
+    return value.replace(HOLE, "{}")
+
+
+def _short(node: Node) -> str:
+    code = " ".join(text(node).split())
+    return code if len(code) <= 60 else code[:57] + "..."
+
+
+def _mentions_error(value: str, catalog: Catalog) -> bool:
+    lowered = value.lower()
+    if any(message.lower() in lowered for message in catalog.messages):
+        return True
+    return value.strip() in {str(code) for code in catalog.codes}
+
+
+def detect(source: bytes, root: Node, catalog: Catalog, context: PolyglotContext) -> PolyglotOutput:
+    walker = _Walker(source, root, catalog, context)
+    walker.run(root)
+    lines = source.split(b"\n")
+    used = {use.endpoint for use, role, _, _ in walker.inventory if role != "definition"}
+    findings = []
+    for raw in walker.raw:
+        if raw.rule.us_only and "US" not in context.markets:
+            continue
+        if used & set(raw.rule.live_with):
+            continue  # 21011007 handling beside legacy shipping: still live (CA302 says so)
+        confidence = _confidence(raw, context)
+        if confidence is not None:
+            findings.append(_finding(raw, confidence, lines, context))
+    inventory = [
+        InventoryEntry(use.endpoint, use.version, role, context.path, *_position(node, lines))
+        for use, role, node, verdict in walker.inventory
+        if use.strong or verdict != "other"
+    ]
+    suppressions = [
+        s.at(node.start_point[0] + 1, _stands_alone(node, lines)) for node, s in walker.comments
+    ]
+    return PolyglotOutput(findings, inventory, suppressions)
+
+
+def _confidence(raw: _Raw, context: PolyglotContext) -> Optional[str]:
+    """None: weak evidence in code for another marketplace, not a TikTok Shop finding."""
+    if raw.strong:
+        return "high"
+    if raw.verdict == "other":
+        return None
+    if raw.verdict == "tiktok" or context.file_has_context:
+        return "high"
+    if context.project_has_context or raw.floor == "medium":
+        return "medium"
+    return "low"
+
+
+def _position(node: Node, lines: list[bytes]) -> tuple[int, int]:
+    row, column = node.start_point
+    line = lines[row] if row < len(lines) else b""
+    return row + 1, len(line[:column].decode("utf-8", "replace")) + 1
+
+
+def _stands_alone(node: Node, lines: list[bytes]) -> bool:
+    row, column = node.start_point
+    return (lines[row][:column] if row < len(lines) else b"").strip() == b""
+
+
+def _finding(raw: _Raw, confidence: str, lines: list[bytes], context: PolyglotContext) -> Finding:
+    rule = raw.rule
+    start = raw.node
+    if start.type in CALLS:  # a chained call spread over lines: show the method's line
+        name = callee_name_node(start)
+        if name is not None and name.start_point[0] != start.start_point[0]:
+            start = name
+    line, column = _position(start, lines)
+    end_row, end_col = raw.node.end_point
+    end_line_bytes = lines[end_row] if end_row < len(lines) else b""
+    message = rule.message.format(what=raw.what)
+    others = [m for m in context.markets if m != "US"]
+    if rule.us_only and others:
+        subject = (
+            f"Market {others[0]} still uses"
+            if len(others) == 1
+            else (f"Markets {', '.join(others)} still use")
+        )
+        message += f" {subject} the old behaviour: keep a path for them."
+    snippet = lines[line - 1].decode("utf-8", "replace").rstrip("\r") if line <= len(lines) else ""
+    return Finding(
+        rule=rule.id,
+        severity=rule.severity,
+        category=rule.category,
+        path=context.path,
+        line=line,
+        column=column,
+        end_line=end_row + 1,
+        end_column=len(end_line_bytes[:end_col].decode("utf-8", "replace")) + 1,
+        message=message,
+        snippet=snippet,
+        confidence=confidence,
+        fix="manual",
+        matched=text(raw.node),
+        endpoint=raw.endpoint,
+        shape=raw.shape,
+        function=raw.function,
+        language=context.language,
+        hint=hint(rule.id, context.language),
+    )
