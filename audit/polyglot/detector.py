@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-from audit.catalog import HOLE, Catalog, PathMatch, Rule
+from audit.catalog import HOLE, Catalog, MethodMatch, PathMatch, Rule
 from audit.findings import Finding, InventoryEntry
 from audit.polyglot import gating
 from audit.polyglot.bindings import Bindings, collect
@@ -69,6 +69,7 @@ class _Raw:
     function: Optional[str]
     verdict: Optional[str]  # TikTok evidence of the enclosing class, else of the file
     floor: str = "low"
+    at: Optional[Node] = None  # where the finding is shown, when not at the node's start
 
 
 @dataclass
@@ -207,7 +208,7 @@ class _Walker:
         if name_node is None and node.parent is not None:
             name_node = node.parent.child_by_field_name("name")  # const f = () => ...
         name = text(name_node) if name_node is not None else "<anonymous>"
-        method = self.catalog.method(name)
+        method = self.catalog.method(name) or _generated_wrapper(name, self.catalog)
         if method is not None and name_node is not None:
             use = _Use(method.endpoint, None, method.strong, "method", f"{name}()")
             self.inventory.append((use, "definition", name_node, self.verdict()))
@@ -225,10 +226,11 @@ class _Walker:
 
     # -- matches --------------------------------------------------------------------------
 
-    def _match(self, value: str) -> tuple[Optional[PathMatch], str]:
-        """The endpoint ``value`` names, and the path as the client sends it: a relative
-        action under the class's category (``'orders'`` under ``order``) is joined first."""
-        category = self.bindings.categories.get(self.class_name or "")
+    def _match(self, value: str, action: bool = False) -> tuple[Optional[PathMatch], str]:
+        """The endpoint ``value`` names, and the path as the client sends it: an ``action``
+        (a call argument) relative to the class's category (``'orders'`` under ``order``)
+        is joined to it first."""
+        category = self.bindings.categories.get(self.class_name or "") if action else None
         if category is not None and not value.startswith(("/", "http")):
             prefix = (self.evaluator.string(category) or "").strip("/")
             if prefix and "/" not in prefix and HOLE not in prefix:
@@ -246,6 +248,7 @@ class _Walker:
             return not self._string_expression(node, value)
         args = call_arguments(node)
         use: Optional[_Use] = None
+        at = _method_line(node)  # a chained call spread over lines: the method's line
         method = self.catalog.method(name) if name is not None else None
         if method is not None:
             use = _Use(method.endpoint, None, method.strong, "method", f"{name}()")
@@ -254,9 +257,10 @@ class _Walker:
                 arg_value = evaluator.string(arg)
                 if arg_value is None:
                     continue
-                found, path = self._match(arg_value)
+                found, path = self._match(arg_value, action=True)
                 if found is not None:
                     use = _Use(found.endpoint, found.version, found.strong, "url", _show(path))
+                    at = arg  # the path argument is the evidence
                     self._mark_skipped(arg)
                     self._facts_of(arg_value)
                     break
@@ -264,7 +268,7 @@ class _Walker:
                 use = self._segments(args, evaluator)
         if use is not None:
             lookup = any(f in text(node) for f in self._lookup_filters(use.endpoint))
-            self._endpoint_use(use, "call", node, lookup)
+            self._endpoint_use(use, "call", node, lookup, at)
         return True
 
     def _segments(self, args: list[Node], evaluator: Evaluator) -> Optional[_Use]:
@@ -325,8 +329,10 @@ class _Walker:
             )
         )
 
-    def _endpoint_use(self, use: _Use, role: str, node: Node, lookup: bool) -> None:
-        self.inventory.append((use, role, node, self.verdict()))
+    def _endpoint_use(
+        self, use: _Use, role: str, node: Node, lookup: bool, at: Optional[Node] = None
+    ) -> None:
+        self.inventory.append((use, role, at or node, self.verdict()))
         frame = self.frames[-1]
         if role != "definition":
             frame.facts.add(use.endpoint)
@@ -336,12 +342,35 @@ class _Walker:
         shape = "definition" if role == "definition" else ("wrapper" if frame.is_wrapper else role)
         raw = _Raw(
             rule, node, use.description, use.strong, use.endpoint, shape,
-            self.function_name(), self.verdict(),
+            self.function_name(), self.verdict(), at=at,
         )  # fmt: skip
         if rule.sites != "calls":
             self.raw.append(raw)
         elif role != "definition" and self.in_function() and not frame.is_wrapper and not lookup:
             frame.deferred.append(raw)
+
+
+def _generated_wrapper(name: str, catalog: Catalog) -> Optional[MethodMatch]:
+    """``ExecuteFulfillmentBatchShipPackagesAsync``: a generated .NET SDK method named
+    ``Execute<Category><Api>Async`` after an endpoint spelling it contains."""
+    if not (name.startswith("Execute") and name.endswith("Async")):
+        return None
+    folded = name.lower()
+    best: Optional[tuple[int, str]] = None
+    for endpoint in catalog.endpoints.values():
+        for spelling in (*endpoint.strong_methods, *endpoint.weak_methods):
+            key = spelling.replace("_", "").lower()
+            if len(key) >= 10 and key in folded and (best is None or len(key) > best[0]):
+                best = (len(key), endpoint.name)
+    return MethodMatch(best[1], strong=False) if best is not None else None
+
+
+def _method_line(call: Node) -> Node:
+    """The called method's name when a chained call starts on an earlier line."""
+    name = callee_name_node(call)
+    if name is not None and name.start_point[0] != call.start_point[0]:
+        return name
+    return call
 
 
 def _camel(name: str) -> str:
@@ -416,12 +445,7 @@ def _stands_alone(node: Node, lines: list[bytes]) -> bool:
 
 def _finding(raw: _Raw, confidence: str, lines: list[bytes], context: PolyglotContext) -> Finding:
     rule = raw.rule
-    start = raw.node
-    if start.type in CALLS:  # a chained call spread over lines: show the method's line
-        name = callee_name_node(start)
-        if name is not None and name.start_point[0] != start.start_point[0]:
-            start = name
-    line, column = _position(start, lines)
+    line, column = _position(raw.at or raw.node, lines)
     end_row, end_col = raw.node.end_point
     end_line_bytes = lines[end_row] if end_row < len(lines) else b""
     message = rule.message.format(what=raw.what)

@@ -13,7 +13,7 @@ from typing import Optional
 
 _OTHER_MARKETPLACES = re.compile(
     r"shopee|lazada|mercado_?li[bv]re|mercadoli[bv]re|amazon|tokopedia|bukalapak|blibli|"
-    r"zalora|walmart|ebay|etsy|allegro|ozon|wildberries|flipkart|jumia",
+    r"zalora|walmart|ebay|etsy|allegro|ozon|wildberries|flipkart|jumia|douyin",
     re.IGNORECASE,
 )
 _TIKTOK = re.compile(r"tik_?tok|tiktokglobalshop|x-tts-access-token|shop_cipher", re.IGNORECASE)
