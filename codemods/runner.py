@@ -70,6 +70,7 @@ class FileFix:
     encoding: str
     targets: list[Finding] = field(default_factory=list)  # positioned in ``before``
     fixed: dict[str, int] = field(default_factory=dict)  # rule -> targets the rewrite removed
+    kept: list[Finding] = field(default_factory=list)  # targets the rewrite left in place
     manual: list[ManualNote] = field(default_factory=list)
     failure: Optional[str] = None  # why the file was left untouched
     created: bool = False  # a new file (the helper module)
@@ -97,6 +98,15 @@ class FixPlan:
     files: list[FileFix]
     skipped_unsafe: int  # findings an --unsafe-fixes run would also rewrite
     scan: ScanResult
+
+    def left_alone(self) -> list[Finding]:
+        """The findings it was asked to fix and did not: kept by a rewrite, or in a file
+        it could not rewrite."""
+        left = [t for f in self.files for t in f.kept]
+        left += [t for f in self.files if f.failure for t in f.targets]
+        unread = {f.rel for f in self.files if f.failure and not f.targets}
+        left += [f for f in self.scan.findings if f.path in unread]
+        return left
 
     @property
     def changed(self) -> list[FileFix]:
@@ -210,6 +220,8 @@ def plan_fixes(
     for wrapper in wrappers:
         if wrapper not in retiring:
             _note(fixes, sources, wrapper, RETIRE_NOTE)
+            if wrapper.path in fixes:
+                fixes[wrapper.path].kept.append(wrapper)
     for finding in result.findings:
         if finding.rule in wanted and finding.fix == "manual":
             _note(fixes, sources, finding, manual_hint(finding, result.facts, config.markets))
@@ -419,11 +431,14 @@ def _account(fix: FileFix, project: _Project, after: str) -> str:
     reported = {(t.rule, t.line) for t in fix.targets}
     fix.manual = [n for n in fix.manual if (n.rule, n.line) in reported]
     fix.fixed = {}
+    fix.kept = []
     for target in fix.targets:
         still = [t for t in map_findings([target], fix.before, after) if (t.rule, t.line) in kept]
         if not still:
             fix.fixed[target.rule] = fix.fixed.get(target.rule, 0) + 1
-        elif not any(n.rule == target.rule and n.line == target.line for n in fix.manual):
+            continue
+        fix.kept.append(target)
+        if not any(n.rule == target.rule and n.line == target.line for n in fix.manual):
             fix.manual.append(
                 ManualNote(
                     target.rule,

@@ -16,6 +16,7 @@ from audit.commands.options import ScanSettings, scan_options, write_output
 from audit.config import ConfigError
 from audit.scanner import ScanOptions
 from audit.scanner import scan as run_scan
+from codemods.agreement import settle_fixes
 from reports.context import RepoInput, build_context, repo_name
 from reports.load import LoadError, Prior, load_baseline, load_result, prior_from_result
 
@@ -60,7 +61,8 @@ def choose_format(output_format: Optional[str], output_file: Optional[Path]) -> 
 
 
 def _live_repo(paths: tuple[Path, ...], settings: ScanSettings) -> RepoInput:
-    result = run_scan(ScanOptions(paths, settings.config(paths)))
+    config = settings.config(paths)
+    result = settle_fixes(run_scan(ScanOptions(paths, config)), config)
     fallback = "repository"
     name = repo_name([p.resolve().as_posix() for p in paths], fallback)
     where = ", ".join(p.as_posix() for p in paths)

@@ -138,6 +138,9 @@ def scan(
     except Exception as exc:  # an internal error: say so plainly, exit 2
         click.echo(f"cancel-audit: internal error: {type(exc).__name__}: {exc}", err=True)
         ctx.exit(EXIT_ERROR)
+    from codemods.agreement import settle_fixes  # deferred: only files with fixes pay
+
+    result = settle_fixes(result, config)
     if baseline is not None:
         from audit.baseline import apply_baseline, scan_scope
 

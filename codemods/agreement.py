@@ -1,0 +1,31 @@
+"""One answer to "will fix rewrite this finding?": what ``cancel-audit fix`` does.
+
+``scan`` stamps each finding's ``fix`` from its shape and the project facts
+(``audit.fixability``). Some limits only show when a codemod looks closely (a loop that
+needs a cancel id, a wrapper whose callers cannot all be rewritten), so before anything
+shows a finding's fix, the scan's result goes through the same plan ``fix`` would make
+(nothing is written): a finding it was asked to fix and did not is stamped manual.
+``scan``, ``report``, SARIF and ``fix`` then say the same thing about every finding.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from audit.config import Config
+from audit.findings import ScanResult
+from audit.fixability import FIXABLE
+from codemods.runner import CODEMODS, plan_fixes
+
+
+def settle_fixes(result: ScanResult, config: Config) -> ScanResult:
+    """``result`` with the fix of each finding as fix (with ``--unsafe-fixes``) would do
+    it; no file is written."""
+    if not any(f.rule in CODEMODS and f.fix in FIXABLE for f in result.findings):
+        return result  # nothing to plan: the common case, and free
+    left = {f.fingerprint for f in plan_fixes(result, config, unsafe=True).left_alone()}
+    findings = tuple(
+        dataclasses.replace(f, fix="manual") if f.fingerprint in left else f
+        for f in result.findings
+    )
+    return dataclasses.replace(result, findings=findings)
