@@ -351,14 +351,15 @@ def _cancel_id_argument(call: cst.Call) -> Optional[cst.BaseExpression]:
 def _cancel_id_in_url(url: cst.BaseExpression) -> Optional[cst.BaseExpression]:
     """The expression that fills the ``{cancel_id}`` segment of a reject URL."""
     pieces: list[Union[str, cst.BaseExpression]] = []
-    if isinstance(url, cst.FormattedString):
-        for part in url.parts:
-            if isinstance(part, cst.FormattedStringExpression):
-                pieces.append(part.expression)
-            elif isinstance(part, cst.FormattedStringText):
-                pieces.append(part.value)
-    elif isinstance(url, cst.BinaryOperation) and isinstance(url.operator, cst.Add):
-        pieces = _flatten_add(url)
+    for piece in _flatten_add(url):  # BASE + f".../{cid}/reject" holds both kinds
+        if isinstance(piece, cst.FormattedString):
+            for part in piece.parts:
+                if isinstance(part, cst.FormattedStringExpression):
+                    pieces.append(part.expression)
+                elif isinstance(part, cst.FormattedStringText):
+                    pieces.append(part.value)
+        else:
+            pieces.append(piece)
     text = ""
     for piece in pieces:
         if isinstance(piece, str):
@@ -379,6 +380,15 @@ def _flatten_add(node: cst.BaseExpression) -> list[Union[str, cst.BaseExpression
     return [node]
 
 
+def _host_code(url: object, host: str, codemod: AuditCodemod) -> str:
+    """The project's own name for the host (``BASE`` in ``BASE + f"..."``), else a literal."""
+    if isinstance(url, cst.BaseExpression):
+        first = _flatten_add(url)[0]
+        if isinstance(first, cst.BaseExpression) and codemod.evaluator.string(first) == host:
+            return _code(first)
+    return f'"{host}"'
+
+
 def _send_function(call: cst.Call, use: EndpointUse, codemod: AuditCodemod) -> Optional[str]:
     """``lambda method, path, query, body: <same transport>(...)`` mirroring the original
     call, or None when the transport shows no query argument to carry the query."""
@@ -396,7 +406,7 @@ def _send_function(call: cst.Call, use: EndpointUse, codemod: AuditCodemod) -> O
     host = url_text.split("/return_refund/")[0] if "://" in url_text else ""
     if HOLE in host:
         return None
-    path = f'"{host}" + _path' if host else "_path"
+    path = f"{_host_code(use.evidence, host, codemod)} + _path" if host else "_path"
     keywords = [a.keyword.value for a in call.args if a.keyword is not None]
     http_verb = func.attr.value in ("post", "get", "put", "patch", "delete")
     body_keyword = next(

@@ -251,7 +251,7 @@ def test_us_and_uk_markets_make_ca101_unsafe_and_say_so(project: Path) -> None:
     write(
         project,
         "worker.py",
-        "def refuse(client, cancel):\n    client.reject_cancellation(cancel)\n",
+        'def refuse(client, cancel):\n    client.reject_cancellation(cancel["cancel_id"])\n',
     )
     _, data = scan_json(".")
     by_path = {f["path"]: f["fix"] for f in data["findings"] if f["rule"] == "CA101"}
