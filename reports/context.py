@@ -172,6 +172,7 @@ def finding_row(finding: Finding, catalog: Catalog) -> dict[str, Any]:
         **_split(finding.path),
         "snippet": finding.snippet.strip(),
         "message": finding.message,
+        "language": finding.language,
         "confidence": finding.confidence,
         "endpoint": endpoint.title if endpoint else (finding.endpoint or ""),
         "baselined": finding.status == "baselined",

@@ -27,6 +27,20 @@ def explain_text(rule: Rule) -> str:
         if rule.us_only
         else ""
     )
+    from audit.polyglot.hints import explain_examples
+
+    others = "".join(
+        textwrap.fill(
+            f"{language}: {change}", 88, initial_indent=" " * 4, subsequent_indent=" " * 8
+        )
+        + "\n"
+        for language, change in explain_examples(rule.id)
+    )
+    other_languages = (
+        f"\nIn other languages (found in PHP, JS/TS, Go, Java, C#, Ruby; fixed by hand)\n{others}"
+        if others
+        else ""
+    )
     return (
         f"{rule.id} {rule.name} ({rule.category}, default severity {rule.severity})\n\n"
         f"What it finds\n    {rule.summary}\n\n"
@@ -34,6 +48,7 @@ def explain_text(rule: Rule) -> str:
         f"Example\n{_indent(rule.example)}\n\n"
         f"Use instead\n{_indent(rule.instead)}\n\n"
         f"{fix_line}\n{_indent(textwrap.fill(fix.detail, 84))}\n"
+        f"{other_languages}"
     )
 
 

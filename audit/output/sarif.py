@@ -183,6 +183,9 @@ def _result(
     }
     if finding.endpoint:
         properties["endpoint"] = finding.endpoint
+    properties["language"] = finding.language
+    if finding.hint:  # non-Python findings: the change to make by hand
+        properties["hint"] = finding.hint
     out: dict[str, Any] = {"ruleId": finding.rule}
     if finding.rule in rule_index:
         out["ruleIndex"] = rule_index[finding.rule]

@@ -14,7 +14,7 @@ from typing import Any, Optional
 
 from audit.catalog import HOLE, Catalog
 from audit.findings import Finding, InventoryEntry
-from audit.polyglot.detector import PolyglotContext, PolyglotOutput
+from audit.polyglot.detector import PolyglotContext, PolyglotOutput, by_hand
 from audit.polyglot.hints import hint
 
 _VARIABLE = re.compile(r"\{\{[^}]*\}\}")  # Postman {{base_url}}, {{version}}
@@ -116,7 +116,8 @@ def detect_apispec(
                 column=column,
                 end_line=line,
                 end_column=column + len(path),
-                message=rule.message.format(what=f"{method} {value.replace(HOLE, '{}')}"),
+                message=rule.message.format(what=f"{method} {value.replace(HOLE, '{}')}")
+                + by_hand(rule.id, language),
                 snippet=snippet,
                 confidence="high" if found.strong or context.file_has_context else "medium",
                 fix="manual",

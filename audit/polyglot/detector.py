@@ -17,7 +17,7 @@ from audit.catalog import HOLE, Catalog, MethodMatch, PathMatch, Rule
 from audit.findings import Finding, InventoryEntry
 from audit.polyglot import gating
 from audit.polyglot.bindings import Bindings, collect
-from audit.polyglot.hints import hint
+from audit.polyglot.hints import hint, title
 from audit.polyglot.strings import Evaluator
 from audit.polyglot.syntax import (
     ANNOTATIONS,
@@ -104,7 +104,13 @@ class _Walker:
         self.catalog = catalog
         self.context = context
         self.bindings: Bindings = collect(root)
-        self.file_verdict = gating.verdict(source.decode("utf-8", "replace"))
+        self.evidence = gating.Evidence(source)
+        self.file_verdict = self.evidence.verdict()
+        # What the file's bytes cannot hold is never looked for node by node.
+        folded = source.lower().replace(b"_", b"")
+        self.may_read_flag = _FLAG_KEY.encode() in folded
+        self.may_hold_code = any(str(code).encode() in folded for code in catalog.codes)
+        self.may_suppress = b"cancel-audit" in folded
         self.frames = [_Frame("<module>", False, None)]
         self.classes: list[tuple[str, Optional[str]]] = []  # (name, verdict)
         self.annotation_depth = 0
@@ -153,7 +159,8 @@ class _Walker:
                 continue
             if self._enter(node):
                 stack.append((node, False))
-                stack.extend((child, True) for child in reversed(node.children))
+                # Anonymous children are punctuation and keywords: nothing to find there.
+                stack.extend((child, True) for child in reversed(node.named_children))
         self.raw.extend(self.frames[0].deferred)
 
     def _enter(self, node: Node) -> bool:
@@ -168,7 +175,8 @@ class _Walker:
             return False
         if kind in CLASSES:
             name = node.child_by_field_name("name")
-            self.classes.append((text(name) if name else "<class>", gating.verdict(text(node))))
+            class_verdict = self.evidence.verdict(node.start_byte, node.end_byte)
+            self.classes.append((text(name) if name else "<class>", class_verdict))
         elif kind in FUNCTIONS:
             self._function(node)
         elif kind in ANNOTATIONS:
@@ -177,11 +185,17 @@ class _Walker:
             return self._call(node)
         elif kind in STRINGS or (kind in BINARY and operator(node) in CONCAT_OPERATORS):
             return not self._string_expression(node)
-        elif (kind in NUMBERS or kind in IDENTIFIERS or kind in MEMBER_ACCESS) and self._error_code(
-            node
+        elif (
+            self.may_hold_code
+            and (kind in NUMBERS or kind in IDENTIFIERS or kind in MEMBER_ACCESS)
+            and self._error_code(node)
         ):
             return False
-        if node.child_count == 0 and _FLAG_KEY in text(node).lower().replace("_", ""):
+        if (
+            self.may_read_flag
+            and node.child_count == 0
+            and _FLAG_KEY in text(node).lower().replace("_", "")
+        ):
             self.frames[-1].facts.add(self.catalog.cancel_flag)
         return True
 
@@ -215,6 +229,8 @@ class _Walker:
         self.frames.append(_Frame(name, method is not None, self.class_name))
 
     def _comment(self, node: Node) -> None:
+        if not self.may_suppress:
+            return
         body = text(node).lstrip()
         for opener in ("//", "/*", "#", "--"):
             if body.startswith(opener):
@@ -446,7 +462,7 @@ def _stands_alone(node: Node, lines: list[bytes]) -> bool:
 def _finding(raw: _Raw, confidence: str, lines: list[bytes], context: PolyglotContext) -> Finding:
     rule = raw.rule
     line, column = _position(raw.at or raw.node, lines)
-    end_row, end_col = raw.node.end_point
+    end_row, end_col = (raw.at or raw.node).end_point
     end_line_bytes = lines[end_row] if end_row < len(lines) else b""
     message = rule.message.format(what=raw.what)
     others = [m for m in context.markets if m != "US"]
@@ -457,6 +473,7 @@ def _finding(raw: _Raw, confidence: str, lines: list[bytes], context: PolyglotCo
             else (f"Markets {', '.join(others)} still use")
         )
         message += f" {subject} the old behaviour: keep a path for them."
+    message += by_hand(rule.id, context.language)
     snippet = lines[line - 1].decode("utf-8", "replace").rstrip("\r") if line <= len(lines) else ""
     return Finding(
         rule=rule.id,
@@ -478,3 +495,11 @@ def _finding(raw: _Raw, confidence: str, lines: list[bytes], context: PolyglotCo
         language=context.language,
         hint=hint(rule.id, context.language),
     )
+
+
+def by_hand(rule: str, language: str) -> str:
+    """The message's tail for a non-Python finding: the language and the change to make."""
+    change = hint(rule, language)
+    if not change:
+        return f" ({title(language)})"
+    return f" By hand ({title(language)}): {change}" + ("" if change[-1] in ";}." else ".")

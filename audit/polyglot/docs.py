@@ -3,17 +3,22 @@ endpoint path is a use of role ``url`` (docs are never call sites)."""
 
 from __future__ import annotations
 
+import re
+
 from audit.catalog import Catalog
 from audit.findings import Finding, InventoryEntry
-from audit.polyglot.detector import PolyglotContext, PolyglotOutput
+from audit.polyglot.detector import PolyglotContext, PolyglotOutput, by_hand
 from audit.polyglot.hints import hint
+
+# Markdown punctuation around a path (`code`, (links), | tables |) ends it, like a space.
+_PUNCTUATION = re.compile(r"[`()\[\]|<>,;]")
 
 
 def detect_docs(text: str, catalog: Catalog, context: PolyglotContext) -> PolyglotOutput:
     findings: list[Finding] = []
     inventory: list[InventoryEntry] = []
     for number, line in enumerate(text.splitlines(), 1):
-        found = catalog.match_path(line)
+        found = catalog.match_path(_PUNCTUATION.sub(" ", line))
         if found is None:
             continue
         literal = found.template.split("{", 1)[0].rstrip("/") or found.template
@@ -36,7 +41,7 @@ def detect_docs(text: str, catalog: Catalog, context: PolyglotContext) -> Polygl
                 column=column,
                 end_line=number,
                 end_column=len(line) + 1,
-                message=rule.message.format(what=found.template),
+                message=rule.message.format(what=found.template) + by_hand(rule.id, "markdown"),
                 snippet=line,
                 confidence="high",
                 fix="manual",

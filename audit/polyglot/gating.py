@@ -8,22 +8,37 @@ TikTok Shop finding at all.
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Optional
 
-_OTHER_MARKETPLACES = re.compile(
-    r"shopee|lazada|mercado_?li[bv]re|mercadoli[bv]re|amazon|tokopedia|bukalapak|blibli|"
-    r"zalora|walmart|ebay|etsy|allegro|ozon|wildberries|flipkart|jumia|douyin",
-    re.IGNORECASE,
+_OTHER_MARKETPLACES = (
+    rb"shopee|lazada|mercado_?li[bv]re|amazon|tokopedia|bukalapak|blibli|zalora|walmart|"
+    rb"ebay|etsy|allegro|ozon|wildberries|flipkart|jumia|douyin"
 )
-_TIKTOK = re.compile(r"tik_?tok|tiktokglobalshop|x-tts-access-token|shop_cipher", re.IGNORECASE)
+_TIKTOK = rb"tik_?tok|x-tts-access-token|shop_cipher"
+_MARKERS = re.compile(rb"(" + _TIKTOK + rb")|" + _OTHER_MARKETPLACES)  # on lowered bytes
 
 
-def verdict(source: str) -> Optional[str]:
-    """ "tiktok" when ``source`` shows TikTok Shop evidence, "other" when it names only
-    other marketplaces, None when it says neither."""
-    if _TIKTOK.search(source):
-        return "tiktok"
-    if _OTHER_MARKETPLACES.search(source):
-        return "other"
-    return None
+class Evidence:
+    """Where a file names TikTok Shop or another marketplace, found in one pass."""
+
+    def __init__(self, source: bytes) -> None:
+        self.tiktok: list[int] = []
+        self.other: list[int] = []
+        for match in _MARKERS.finditer(source.lower()):
+            (self.tiktok if match.group(1) else self.other).append(match.start())
+
+    def verdict(self, start: int = 0, end: Optional[int] = None) -> Optional[str]:
+        """ "tiktok" when bytes ``start:end`` show TikTok Shop evidence, "other" when they
+        name only other marketplaces, None when they say neither."""
+        if _any_within(self.tiktok, start, end):
+            return "tiktok"
+        if _any_within(self.other, start, end):
+            return "other"
+        return None
+
+
+def _any_within(positions: list[int], start: int, end: Optional[int]) -> bool:
+    index = bisect.bisect_left(positions, start)
+    return index < len(positions) and (end is None or positions[index] < end)

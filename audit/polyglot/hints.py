@@ -147,6 +147,24 @@ def hint(rule: str, language: str) -> str:
     return _BY_RULE.get(rule, {}).get(key) or _GENERIC.get(rule, "")
 
 
+_TITLES = {
+    "php": "PHP",
+    "typescript": "TypeScript",
+    "javascript": "JavaScript",
+    "go": "Go",
+    "java": "Java",
+    "csharp": "C#",
+    "ruby": "Ruby",
+    "openapi": "OpenAPI",
+    "postman": "Postman",
+    "markdown": "Markdown",
+}
+
+
+def title(language: str) -> str:
+    return _TITLES.get(language, language)
+
+
 EXPLAIN_LANGUAGES = (("PHP", "php"), ("TypeScript", "typescript"), ("Go", "go"))
 
 

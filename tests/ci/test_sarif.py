@@ -77,6 +77,7 @@ def test_sarif_validates_and_describes_every_rule(project: Path) -> None:
         "fix": "manual",  # no client here can read an order and ship it
         "severity": "error",
         "endpoint": "reject_cancellation",
+        "language": "python",
     }
     assert next(r for r in results if r["ruleId"] == "CA401")["level"] == "warning"
 
