@@ -118,10 +118,11 @@ def scan(
     baseline_file: Optional[Path],
     changed_since: Optional[str],
 ) -> None:
-    """Scan Python files under PATHS (default: .) for Reject Cancellation use,
+    """Scan source files under PATHS (default: .) for Reject Cancellation use,
     21011007 handling, legacy API calls and shipping that now rejects cancel requests.
 
-    Only Python files are scanned for now; other files are not read.
+    Reads Python, JavaScript/TypeScript, PHP, Go, Java, C#, Ruby, and OpenAPI/Postman
+    documents; Markdown only with --include-docs.
     """
     options: dict[str, Any] = ctx.obj or {}
     paths = paths or (Path("."),)
