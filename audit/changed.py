@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from audit.discovery import PYTHON_SUFFIXES
+from audit.polyglot.languages import is_read
 
 GIT_TIMEOUT_SECONDS = 60.0
 
@@ -83,12 +84,17 @@ def _names(done: subprocess.CompletedProcess[bytes], what: str) -> list[str]:
 
 
 def changed_in_repository(ref: str, top: Path) -> frozenset[Path]:
-    """Changed and untracked Python files of the repository at ``top``, resolved."""
+    """Changed and untracked files of the repository at ``top`` that scan reads
+    (Python and the other languages; not docs), resolved."""
     base = merge_base(ref, top)
     diff = _git(["diff", "--name-only", "--diff-filter=ACMR", "-z", base, "--"], top)
     untracked = _git(["ls-files", "--others", "--exclude-standard", "-z"], top)
     names = _names(diff, f"the files changed since {ref}") + _names(untracked, "untracked files")
-    return frozenset((top / name).resolve() for name in names if name.endswith(PYTHON_SUFFIXES))
+    return frozenset(
+        (top / name).resolve()
+        for name in names
+        if name.endswith(PYTHON_SUFFIXES) or is_read(name)
+    )
 
 
 def changed_python_files(ref: str, paths: Iterable[Path]) -> frozenset[Path]:
