@@ -91,9 +91,7 @@ def changed_in_repository(ref: str, top: Path) -> frozenset[Path]:
     untracked = _git(["ls-files", "--others", "--exclude-standard", "-z"], top)
     names = _names(diff, f"the files changed since {ref}") + _names(untracked, "untracked files")
     return frozenset(
-        (top / name).resolve()
-        for name in names
-        if name.endswith(PYTHON_SUFFIXES) or is_read(name)
+        (top / name).resolve() for name in names if name.endswith(PYTHON_SUFFIXES) or is_read(name)
     )
 
 

@@ -102,7 +102,7 @@ def _parse_outputs(values: tuple[str, ...]) -> list[tuple[str, Path]]:
 @click.option(
     "--changed-since",
     metavar="REF",
-    help="Only scan Python files changed since the merge base of REF and HEAD, and untracked ones.",
+    help="Only scan files changed since the merge base of REF and HEAD, and untracked ones.",
 )
 @scan_options()
 @click.pass_context
