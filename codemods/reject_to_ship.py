@@ -128,7 +128,7 @@ class RejectToShip(AuditCodemod):
     def visit_Call(self, node: cst.Call) -> None:
         # ship_to_reject(..., reject=lambda: client.reject_cancellation(...)) is a rewrite
         # already made for mixed markets: its fallback stays.
-        if isinstance(node.func, cst.Name) and node.func.value == HELPER_FUNCTION:
+        if isinstance(node.func, cst.Name) and node.func.value in (HELPER_FUNCTION, ASYNC_FUNCTION):
             for arg in node.args:
                 keyword = arg.keyword.value if arg.keyword is not None else None
                 if keyword == "reject" and isinstance(arg.value, cst.Lambda):
@@ -188,7 +188,7 @@ class RejectToShip(AuditCodemod):
             call = (
                 f"{function}(\n    {_code(func.value)},\n    {keyword}={_code(value)},\n"
                 f"    # cancel-audit: ignore[CA101] still how {self._other_markets()} rejects\n"
-                f"    reject=lambda: {_code(original)},\n)"
+                f"    reject=lambda: {_wrapped(original)},\n)"
             )
         return cst.parse_expression(call)
 
@@ -285,6 +285,16 @@ class RejectToShip(AuditCodemod):
 
 def _code(node: cst.CSTNode) -> str:
     return cst.Module(body=[]).code_for_node(node)
+
+
+def _wrapped(call: cst.Call) -> str:
+    """The call as written, its arguments on a line of their own when it is long (as a
+    formatter would lay it out inside the rewritten call)."""
+    code = _code(call)
+    if len(code) <= 64 or "\n" in code:
+        return code
+    args = ", ".join(_code(arg.with_changes(comma=cst.MaybeSentinel.DEFAULT)) for arg in call.args)
+    return f"{_code(call.func)}(\n        {args}\n    )"
 
 
 def _simple_bindings(function: cst.FunctionDef) -> dict[str, cst.BaseExpression]:
