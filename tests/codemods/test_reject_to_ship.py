@@ -251,3 +251,24 @@ def test_runs_under_libcst_tool(tmp_path: Path) -> None:
         "def run(client, cancel):\n"
         '    ship_to_reject(client, order_id=cancel["order_id"])\n'
     )
+
+
+def test_mixed_markets_fallback_wraps_a_long_call_like_a_formatter() -> None:
+    source = (
+        "def run(self, cancel):\n"
+        '    self.client.reject_cancellation(cancel["cancel_id"], REJECT_REASON_PACKED_LONG)\n'
+    )
+    code, _ = apply(source, settings=FixSettings(markets=("US", "UK")))
+    assert code.endswith(
+        "    ship_to_reject(\n"
+        "        self.client,\n"
+        '        order_id=cancel["order_id"],\n'
+        "        # cancel-audit: ignore[CA101] still how UK rejects\n"
+        "        reject=lambda: self.client.reject_cancellation(\n"
+        '            cancel["cancel_id"], REJECT_REASON_PACKED_LONG\n'
+        "        ),\n"
+        "    )\n"
+    )
+    assert max(len(line) for line in code.splitlines()) <= 100
+    again, second = apply(code, settings=FixSettings(markets=("US", "UK")))
+    assert again == code and second.changes == 0
