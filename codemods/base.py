@@ -24,6 +24,7 @@ from audit.catalog import Catalog, load_catalog
 from audit.facts import ProjectFacts
 from audit.python.scope import ModuleScope, collect_scope
 from audit.python.strings import Evaluator
+from codemods.ship_options import ShipOptions
 
 if TYPE_CHECKING:
     from audit.findings import Finding
@@ -52,6 +53,8 @@ class FixSettings:
     project_text: str = ""
     # What the scan learned: the client's own methods, how often each is called.
     facts: ProjectFacts = field(default_factory=ProjectFacts)
+    # What the project passes when it ships (handover method ...): ship-to-reject too.
+    ship_options: ShipOptions = field(default_factory=ShipOptions)
 
     @property
     def us_only(self) -> bool:

@@ -83,11 +83,13 @@ def {transport_function}(
     send: Callable[[str, str, Optional[dict[str, Any]], Optional[dict[str, Any]]], Any],
     cancel_id: Optional[str] = None,
     order_id: Optional[str] = None,
+    ship_body: Optional[dict[str, Any]] = None,
 ) -> list[str]:
     """The same flow for code that calls the API through ``send(method, path, query, body)``.
 
     The query goes through the transport's own query argument, never into the path, so a
-    client that signs its query signs it too.
+    client that signs its query signs it too. ``ship_body`` is what the project sends to
+    Ship Package (its handover method ...).
     """
     if order_id is None:
         if cancel_id is None:
@@ -101,7 +103,8 @@ def {transport_function}(
     shipped = []
     for package_id in _pending_packages(orders, order_id):
         # cancel-audit: ignore[CA401] ships only while is_buyer_request_cancel is set
-        send("POST", f"/fulfillment/{{API_VERSION}}/packages/{{package_id}}/ship", None, {{}})
+        path = f"/fulfillment/{{API_VERSION}}/packages/{{package_id}}/ship"
+        send("POST", path, None, dict(ship_body or {{}}))
         shipped.append(package_id)
     return shipped
 '''
@@ -112,10 +115,13 @@ _FLOW = '''
     client: Any,
     cancel_id: Optional[str] = None,
     order_id: Optional[str] = None,{reject_param}
+    **ship_options: Any,
 ) -> list[str]:
     """Ship the order behind a pending cancel request, which rejects the request.
 
-    Returns the ids of the packages shipped (empty when no request is pending).{reject_doc}
+    Returns the ids of the packages shipped (empty when no request is pending).
+    ``ship_options`` go to the client's Ship Package method as the project passes them
+    (its handover method ...).{reject_doc}
     """
     if order_id is None:
         if cancel_id is None:
@@ -191,11 +197,14 @@ _REJECT_DOC = """
 
 _SHIP_US = (
     "        # cancel-audit: ignore[CA401] ships only while is_buyer_request_cancel is set\n"
-    "        {aw}client.{ship}(package_id)  # shipping rejects the pending request"
+    "        {aw}client.{ship}(package_id, **ship_options)  # shipping rejects the request"
 )
 _SHIP_MIXED = (
-    "        # cancel-audit: ignore[CA401] ships only while is_buyer_request_cancel is set\n"
-    "        if {aw}_ship_or_reject{suffix}(lambda pid=package_id: client.{ship}(pid), reject):\n"
+    "        if {aw}_ship_or_reject{suffix}(\n"
+    "            # cancel-audit: ignore[CA401] ships only while is_buyer_request_cancel is set\n"
+    "            lambda pid=package_id: client.{ship}(pid, **ship_options),\n"
+    "            reject,\n"
+    "        ):\n"
     "            reject = None  # rejected now: the order's other packages ship as usual"
 )
 

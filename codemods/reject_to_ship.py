@@ -182,12 +182,18 @@ class RejectToShip(AuditCodemod):
             return updated
         self._import(function)
         self.changes += 1
-        call = f"{function}({_code(func.value)}, {keyword}={_code(value)})"
+        # ship as the project's own shipping does (handover method ...)
+        ships = [f"{k}={v}" for k, v in self.settings.ship_options.keywords.items()]
+        arguments = [_code(func.value), f"{keyword}={_code(value)}", *ships]
+        call = f"{function}({', '.join(arguments)})"
+        if len(call) > 72:
+            call = f"{function}(" + "".join(f"\n    {a}," for a in arguments) + "\n)"
         if not self.settings.us_only:
             # Other markets still reject this way: keep the call as the helper's fallback.
             call = (
-                f"{function}(\n    {_code(func.value)},\n    {keyword}={_code(value)},\n"
-                f"    # cancel-audit: ignore[CA101] still how {self._other_markets()} rejects\n"
+                f"{function}("
+                + "".join(f"\n    {a}," for a in arguments)
+                + f"\n    # cancel-audit: ignore[CA101] still how {self._other_markets()} rejects\n"
                 f"    reject=lambda: {_wrapped(original)},\n)"
             )
         return cst.parse_expression(call)
@@ -232,8 +238,11 @@ class RejectToShip(AuditCodemod):
         self.changes += 1
         if local_name is not None and self.spent_locals:
             self.spent_locals[-1].add(local_name)
+        # ship as the project's own shipping does (its Ship Package body)
+        body = ", ".join(f'"{k}": {v}' for k, v in self.settings.ship_options.body.items())
+        ships = f"\n    ship_body={{{body}}}," if body else ""
         return cst.parse_expression(
-            f"{TRANSPORT_FUNCTION}(\n    {send},\n    cancel_id={_code(cancel_id)},\n)"
+            f"{TRANSPORT_FUNCTION}(\n    {send},\n    cancel_id={_code(cancel_id)},{ships}\n)"
         )
 
     # -- definitions that hold the path ---------------------------------------------------

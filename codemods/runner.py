@@ -12,10 +12,11 @@ where the scan found them, whatever the working directory.
 from __future__ import annotations
 
 import difflib
+import functools
 import importlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Union
 
 import libcst as cst
 from libcst.codemod import CodemodContext
@@ -47,6 +48,7 @@ from codemods.hints import RETIRE_NOTE, manual_hint
 from codemods.pending_guard import GuardPendingCancel
 from codemods.positions import map_findings, map_notes
 from codemods.reject_to_ship import HelperImport, RejectToShip
+from codemods.ship_options import ShipOptions, ship_options
 
 _MAX_ROUNDS = 4
 
@@ -131,14 +133,23 @@ class _Project:
     def facts(self) -> ProjectFacts:
         return self.result.facts
 
+    @property
+    def constants(self) -> dict[str, Union[str, int]]:
+        return {k: v for k, v in self.facts.constants.items() if isinstance(v, (str, int))}
+
+    @functools.cached_property
+    def ship_options(self) -> ShipOptions:
+        texts = (text for _, text, _ in self.sources.values())
+        return ship_options(texts, self.catalog, self.constants)
+
     def settings(self, rel: str) -> FixSettings:
-        constants = {k: v for k, v in self.facts.constants.items() if isinstance(v, (str, int))}
         return FixSettings(
             catalog=self.catalog,
             markets=self.config.markets,
-            project_constants=constants,
+            project_constants=self.constants,
             project_text="\n".join(t for r, t in self.current.items() if r != rel),
             facts=self.facts,
+            ship_options=self.ship_options,
         )
 
 

@@ -92,6 +92,8 @@ def test_diff_mode_writes_nothing_and_exits_1(legacy_copy: Path) -> None:
     assert result.returncode == 1
     assert "+++ b/tiktok_bridge/ship_to_reject.py" in result.stdout
     assert "-    return transport.request(" in result.stdout
+    # the cancel worker ships as the shipping job does (ShippingJob's handover default)
+    assert '+                        handover_method="DROP_OFF",' in result.stdout
     assert snapshot(legacy_copy) == before
 
 
