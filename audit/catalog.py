@@ -7,11 +7,15 @@ means; none of them keeps its own list.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
+
+if TYPE_CHECKING:
+    from audit.python.project_model import ProjectModel
 
 # Unknown parts of a statically evaluated string (a variable in an f-string, an
 # unresolved name in a concatenation) are replaced by this character.
@@ -97,6 +101,9 @@ class Rule:
     lookup_filters: tuple[str, ...] = ()
     # endpoints whose use in the same file keeps a finding's code alive
     live_with: tuple[str, ...] = ()
+    # facts a call site's function (or one around it) must show to count, e.g. that a
+    # search asks for pending requests
+    requires: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -125,6 +132,14 @@ class Catalog:
     extra_prefilter: tuple[str, ...]
     _methods: dict[str, MethodMatch] = field(default_factory=dict)
     _templates: tuple[PathTemplate, ...] = ()
+    # markers of other marketplaces' code (Shopee, Lazada ...): weak evidence there is theirs
+    other_marketplaces: tuple[str, ...] = ()
+    # what the scanned project defines itself: wrappers, path builders, join templates
+    project: Optional[ProjectModel] = field(default=None, compare=False, hash=False)
+
+    def with_project(self, project: ProjectModel) -> Catalog:
+        """A copy that also knows the project's own wrappers, builders and constants."""
+        return dataclasses.replace(self, project=project)
 
     def rule_for_endpoint(self, endpoint: str) -> Optional[Rule]:
         for rule in self.rules.values():
@@ -190,7 +205,7 @@ class Catalog:
                 + extra_methods
                 + tuple(_longest_literal(t) for t in urls.get(name, [])),
             )
-        return build_catalog(
+        built = build_catalog(
             rules=self.rules,
             endpoints=endpoints,
             codes=self.codes + tuple(codes),
@@ -199,6 +214,7 @@ class Catalog:
             cancel_flag=self.cancel_flag,
             extra_prefilter=self.extra_prefilter + tuple(str(c) for c in codes),
         )
+        return dataclasses.replace(built, other_marketplaces=self.other_marketplaces)
 
 
 def compile_template(endpoint: str, template: str, strong: bool) -> PathTemplate:
@@ -276,6 +292,7 @@ def _parse_rule(rule_id: str, raw: dict[str, Any]) -> Rule:
         excused_by=tuple(raw.get("excused_by", ())),
         lookup_filters=tuple(raw.get("lookup_filters", ())),
         live_with=tuple(raw.get("live_with", ())),
+        requires=tuple(raw.get("requires", ())),
     )
 
 
@@ -301,7 +318,7 @@ def load_catalog() -> Catalog:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader when built with it
     raw = yaml.load(text, Loader=loader)
     errors = raw["error_codes"]
-    return build_catalog(
+    built = build_catalog(
         rules={rid: _parse_rule(rid, r) for rid, r in raw["rules"].items()},
         endpoints={name: _parse_endpoint(name, e) for name, e in raw["endpoints"].items()},
         codes=tuple(int(c) for c in errors["codes"]),
@@ -310,3 +327,4 @@ def load_catalog() -> Catalog:
         cancel_flag=raw["cancel_flag"],
         extra_prefilter=(*errors["prefilter"], raw["cancel_flag"]),
     )
+    return dataclasses.replace(built, other_marketplaces=tuple(raw.get("other_marketplaces", ())))

@@ -20,7 +20,7 @@ SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
 CONFIDENCES = ("high", "medium", "low")
 CONFIDENCE_RANK = {"low": 1, "medium": 2, "high": 3}
 FIX_KINDS = ("safe", "unsafe", "manual", "none")
-ROLES = ("call", "definition", "url")
+ROLES = ("call", "definition", "url", "read", "filter", "handler")
 
 # Bump when the JSON shape changes incompatibly; readers refuse versions they do not know.
 SCHEMA_VERSION = 1
@@ -42,6 +42,7 @@ class Finding:
     fix: str  # one of FIX_KINDS
     matched: str = ""  # the matched code, whitespace-normalised; feeds the fingerprint
     endpoint: Optional[str] = None
+    origin: str = "production"  # or "test", "fixture", "vendored": see audit.origin
     fingerprint: str = ""
     status: str = "new"  # "new" or "baselined"
     defines: Optional[str] = None  # the module constant this match is the value of

@@ -36,6 +36,7 @@ from audit.findings import (
 )
 from audit.fixability import stamp_fixes
 from audit.prefilter import Prefilter
+from audit.python.project_files import with_project_model
 from audit.scan_file import Candidate, FileOutcome, ScanJob, scan_file
 from audit.source import SourceError, looks_binary, read_bytes
 
@@ -112,6 +113,9 @@ def scan(options: ScanOptions, progress: Optional[ProgressCallback] = None) -> S
     # Context and constants come from the whole project, even when only changed files
     # are reported: errors.py defines AFTER_SALE whether or not it changed.
     candidates, constants, others = _read_phase(files, prefilter, skipped, errors)
+    # What the project defines for itself (wrappers, path builders, join templates) and
+    # the files that call it: read once more with CPython's ast, never with libcst.
+    catalog, candidates, others = with_project_model(catalog, prefilter, candidates, others, errors)
     project_has_context = any(c.has_context for c in candidates)
     if options.changed_files is not None:
         changed = options.changed_files

@@ -9,6 +9,7 @@ comments are suppressions.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Optional, Union
@@ -19,6 +20,8 @@ from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 from audit.catalog import Catalog, Rule
 from audit.facts import FunctionFact
 from audit.findings import Finding, InventoryEntry
+from audit.origin import PRODUCTION, marked, origin_of
+from audit.python.adoption import ADOPTION_ENDPOINT, WEBHOOK_ENDPOINT, adoption_fields, webhook_test
 from audit.python.matchers import (
     EndpointUse,
     call_use,
@@ -27,10 +30,21 @@ from audit.python.matchers import (
     mentions_error,
     path_use,
 )
+from audit.python.model_builder import PENDING, SIGNING
+from audit.python.project_model import ProjectModel
+from audit.python.receivers import call_shape
 from audit.python.scope import ModuleScope, collect_scope
 from audit.python.strings import Evaluator
 from audit.suppressions import Suppression, parse_suppression
 
+# A search by time range, or a function that syncs everything, lists cancellations: it
+# does not hunt for pending requests unless it says so (Rule.requires).
+_LISTING = "listing"
+_LISTING_NAME = re.compile(
+    r"(?:create|update|request)_time|time_(?:from|to|ge|gt|lt|le)\b|^(?:since|start_time|end_time)$"
+    r"|(?:^|_)sync|sync_",
+    re.IGNORECASE,
+)
 _STRING_NODES = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)
 _CODE_NODES = (cst.Integer, cst.Name, cst.Attribute, cst.Subscript)
 
@@ -61,6 +75,8 @@ class RawFinding:
     shape: str = ""  # see Finding.shape
     awaited: bool = False
     function: Optional[str] = None
+    needs: frozenset[str] = frozenset()  # facts its functions must show (Rule.requires)
+    listing: bool = False  # a function around it lists by time or syncs everything
 
 
 @dataclass
@@ -72,6 +88,9 @@ class _Frame:
     facts: set[str] = field(default_factory=set)
     # Call-site findings that an enclosing function's facts may still excuse.
     deferred: list[RawFinding] = field(default_factory=list)
+    # a project wrapper that project code calls: its callers are the call sites
+    moved: bool = False
+    builder: bool = False  # only returns a path: a definition, not a request
 
 
 @dataclass
@@ -109,6 +128,9 @@ class _Visitor(cst.CSTVisitor):
         self._awaited: set[int] = set()
         self.functions: list[tuple[cst.CSTNode, FunctionFact]] = []
         self.calls: Counter[str] = Counter()
+        self.model = catalog.project or ProjectModel()
+        self._dict_keys: set[int] = set()  # keys of dict literals: a filter, not a read
+        self._origin = origin_of(context.path)
 
     # -- helpers --------------------------------------------------------------------------
 
@@ -154,9 +176,16 @@ class _Visitor(cst.CSTVisitor):
             return None
         return f"{frame.class_name}.{frame.name}" if frame.class_name else frame.name
 
+    def _class_name(self) -> Optional[str]:
+        return self.class_stack[-1] if self.class_stack else None
+
     def _shape(self, use: EndpointUse, role: str, node: cst.CSTNode) -> str:
         if role == "definition":
-            return "definition"
+            return "builder" if self._in_function() else "definition"
+        if use.via == "wrapper":
+            return "wrapper-call"  # a call of a project function that issues the request
+        if use.via == "join":
+            return "join-call"  # pieces the project's client joins into the path
         if self.frames[-1].is_wrapper:
             return "wrapper"  # the body of an SDK-style method: its callers are the sites
         if role == "url":
@@ -166,13 +195,25 @@ class _Visitor(cst.CSTVisitor):
             return "method-call" if is_method else "function-call"
         return "transport-call"
 
-    def _endpoint_use(self, use: EndpointUse, role: str, node: cst.CSTNode) -> None:
-        self.inventory.append((use, role, node))
+    def _endpoint_use(
+        self, use: EndpointUse, role: str, node: cst.CSTNode, report: bool = True
+    ) -> None:
+        if not use.strong and self.model.is_foreign(self.context.path, self._class_name()):
+            return  # another marketplace's get_order_detail
         frame = self.frames[-1]
+        if (
+            role == "url"
+            and frame.name in self.model.joins
+            and self.catalog.match_path(use.description.replace("{}", "x1")) is None
+        ):
+            return  # the project's join method: its callers' pieces make the path
+        if frame.builder and role == "url":
+            role = "definition"
+        self.inventory.append((use, role, node))
         if role != "definition":
             frame.facts.add(use.endpoint)
         rule = self.catalog.rule_for_endpoint(use.endpoint)
-        if rule is None:
+        if rule is None or not report:
             return
         raw = RawFinding(
             rule,
@@ -183,6 +224,7 @@ class _Visitor(cst.CSTVisitor):
             shape=self._shape(use, role, node),
             awaited=id(node) in self._awaited,
             function=self._function_name(),
+            needs=frozenset(rule.requires),
         )
         if rule.sites != "calls":
             self.raw.append(raw)
@@ -190,6 +232,7 @@ class _Visitor(cst.CSTVisitor):
             role != "definition"
             and self._in_function()
             and not frame.is_wrapper
+            and not frame.moved
             and not _filters_by(node, rule.lookup_filters, self.evaluator)
         ):
             frame.deferred.append(raw)  # decided when the enclosing functions are known
@@ -206,6 +249,12 @@ class _Visitor(cst.CSTVisitor):
         name = node.name.value
         method = self.catalog.method(name)
         class_name = self.class_stack[-1] if self.class_stack else None
+        if (
+            method is not None
+            and not method.strong
+            and self.model.is_foreign(self.context.path, class_name)
+        ):
+            method = None  # a Shopee client's get_order_detail
         if method is not None:
             use = EndpointUse(method.endpoint, None, method.strong, "method", node.name, name)
             self.inventory.append((use, "definition", node.name))
@@ -219,22 +268,33 @@ class _Visitor(cst.CSTVisitor):
                 node.asynchronous is not None,
             )
             self.functions.append((node, fact))
-        self.frames.append(_Frame(name, method is not None, class_name))
+        frame = _Frame(name, method is not None, class_name)
+        if len(self.frames) == 1:  # the model knows top-level functions and methods
+            qualname = f"{class_name}.{name}" if class_name else name
+            frame.moved = f"{self.context.path}::{qualname}" in self.model.called
+            frame.builder = (self.context.path, qualname) in self.model.builder_functions
+        else:
+            frame.moved = self.frames[-1].moved
+        self.frames.append(frame)
         self._skip_docstring(node.body)
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         frame = self.frames.pop()
         # A call site is excused by what its function, or any function around it, does:
         # reading is_buyer_request_cancel before shipping (CA401), approving (CA301).
+        listing = _LISTING in frame.facts or bool(_LISTING_NAME.search(frame.name))
         self.frames[-1].deferred.extend(
-            raw for raw in frame.deferred if not frame.facts & set(raw.rule.excused_by)
+            dataclasses.replace(raw, needs=raw.needs - frame.facts, listing=raw.listing or listing)
+            for raw in frame.deferred
+            if not frame.facts & set(raw.rule.excused_by)
         )
 
     def visit_Module(self, node: cst.Module) -> None:
         self._skip_docstring(node)
 
     def leave_Module(self, original_node: cst.Module) -> None:
-        self.raw.extend(self.frames[0].deferred)
+        # e.g. a Search Cancellations that never asks for pending requests: a listing
+        self.raw.extend(raw for raw in self.frames[0].deferred if not (raw.needs and raw.listing))
 
     def _skip_docstring(self, body: Union[cst.Module, cst.BaseSuite]) -> None:
         statements = body.body
@@ -272,6 +332,36 @@ class _Visitor(cst.CSTVisitor):
             self._skip.add(id(node.keyword))
             if node.keyword.value == self.catalog.cancel_flag:  # get_order_list(is_buyer_...=)
                 self.frames[-1].facts.add(self.catalog.cancel_flag)
+            if _LISTING_NAME.search(node.keyword.value):
+                self.frames[-1].facts.add(_LISTING)
+            if node.keyword.value in adoption_fields(self.catalog):
+                self._adoption(node.keyword, "filter")
+
+    def _adoption(self, node: cst.CSTNode, role: str) -> None:
+        """A read or filter of the new order fields: how far the change is adopted (by
+        production code: a test's assertion or a vendored SDK adopts nothing)."""
+        if self._origin != PRODUCTION:
+            return
+        name = node.value if isinstance(node, cst.Name) else role
+        use = EndpointUse(ADOPTION_ENDPOINT, None, True, "field", node, name)
+        self.inventory.append((use, role, node))
+
+    def visit_DictElement(self, node: cst.DictElement) -> None:
+        self._dict_keys.add(id(node.key))
+
+    def visit_Comparison(self, node: cst.Comparison) -> None:
+        if not (self.context.file_has_context or self.context.project_has_context):
+            return
+        hint = " ".join(
+            (self.context.path, self._function_name() or "", self._class_name() or "")
+        ).lower()
+        if self._origin != PRODUCTION:
+            return
+        if webhook_test(node, self.evaluator) and any(
+            word in hint for word in ("webhook", "notif", "event", "callback", "cancel")
+        ):
+            use = EndpointUse(WEBHOOK_ENDPOINT, None, True, "handler", node, "type 11")
+            self.inventory.append((use, "handler", node))
 
     def visit_Comment(self, node: cst.Comment) -> None:
         suppression = parse_suppression(node.value)
@@ -289,12 +379,40 @@ class _Visitor(cst.CSTVisitor):
             self.calls[name] += 1
         if self._claimed is not None:
             return  # part of an expression that already matched, e.g. urljoin(...) in post(...)
+        if name is not None and SIGNING.search(name) and self.catalog.method(name) is None:
+            # the path handed to a signing function is no request (nor is a test vector)
+            self._skip.update(id(arg.value) for arg in node.args)
+            return
         use = call_use(node, self.evaluator, self.catalog)
         if use is None:
+            self._wrapper_call(node)
             return
         if use.via == "url":
             self._skip.add(id(use.evidence))
         self._endpoint_use(use, "call", node)
+
+    def _wrapper_call(self, node: cst.Call) -> None:
+        """A call of a project function or method that issues TikTok Shop requests: a
+        call site of each endpoint it issues (inventory role ``call``); a call-site
+        finding where a thin wrapper leaves the decision to its callers."""
+        shape = call_shape(node, self.scope)
+        if shape is None or shape.name not in self.model.wrappers:
+            return
+        wrapper = self.model.resolve(shape, self.context.path, self._class_name())
+        if wrapper is None:
+            return
+        if wrapper.path == self.context.path and wrapper.qualname == self._function_name():
+            return  # recursion
+        frame = self.frames[-1]
+        if wrapper.reads_flag:
+            frame.facts.add(self.catalog.cancel_flag)  # the wrapper consults the flag
+        if wrapper.pending:
+            frame.facts.add("pending")
+        decided_by_callers = wrapper.thin and wrapper.key in self.model.called
+        for endpoint, version in wrapper.uses:
+            use = EndpointUse(endpoint, version, True, "wrapper", node, wrapper.describe())
+            report = decided_by_callers and endpoint in wrapper.sites
+            self._endpoint_use(use, "call", node, report=report)
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         # Claim before the visit_* methods run, so visit_Call sees what is already matched.
@@ -307,6 +425,11 @@ class _Visitor(cst.CSTVisitor):
     def _match_expression(self, node: cst.CSTNode) -> None:
         if isinstance(node, cst.Name) and node.value == self.catalog.cancel_flag:
             self.frames[-1].facts.add(self.catalog.cancel_flag)
+        if isinstance(node, cst.Name):
+            if PENDING.search(node.value):
+                self.frames[-1].facts.add("pending")
+            if node.value in adoption_fields(self.catalog):
+                self._adoption(node, "read")
         if isinstance(node, (*_STRING_NODES, cst.BinaryOperation)):
             self._string_expression(node)
         elif isinstance(node, _CODE_NODES) and is_error_code(node, self.evaluator, self.catalog):
@@ -327,6 +450,12 @@ class _Visitor(cst.CSTVisitor):
         self._claimed = node  # inner parts are part of this text, not matches of their own
         if self.catalog.cancel_flag in text:
             self.frames[-1].facts.add(self.catalog.cancel_flag)
+        if PENDING.search(text):
+            self.frames[-1].facts.add("pending")
+        if _LISTING_NAME.search(text) and len(text) < 40:
+            self.frames[-1].facts.add(_LISTING)  # {"update_time_ge": since}
+        if text in adoption_fields(self.catalog):
+            self._adoption(node, "filter" if id(node) in self._dict_keys else "read")
         if mentions_error(text, self.catalog):
             self._report(self.catalog.code_rule().id, node, _short_code(node), strong=True)
         use = path_use(node, evaluator, self.catalog)
@@ -370,7 +499,12 @@ def detect(
 ) -> DetectorOutput:
     """Run the detector over a parsed module."""
     scope = collect_scope(module)
-    scope.project_constants = context.project_constants
+    project = catalog.project
+    if project is not None:
+        scope.project_constants = {**project.constants, **context.project_constants}
+        scope.project_builders = project.builders
+    else:
+        scope.project_constants = context.project_constants
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     visitor = _Visitor(catalog, scope, context)
     wrapper.visit(visitor)
@@ -385,7 +519,7 @@ def detect(
     used = {use.endpoint for use, role, _ in visitor.inventory if role != "definition"}
     live_names: set[str] = set()
     findings = []
-    for raw in visitor.raw:
+    for raw in _one_per_request(visitor.raw):
         if not _applies(raw.rule, context.markets):
             continue
         if used & set(raw.rule.live_with):
@@ -407,6 +541,25 @@ def detect(
         for comment, s in visitor.suppressions
     ]
     return DetectorOutput(findings, inventory, suppressions, live_names, functions, visitor.calls)
+
+
+_SENT = ("method-call", "function-call", "transport-call", "wrapper-call", "join-call")
+
+
+def _one_per_request(raws: list[RawFinding]) -> list[RawFinding]:
+    """A path built in a function (for signing, for a log line) and sent by it is one
+    request: the call that sends it is the finding, or the first path when none does."""
+    sent = {(r.rule.id, r.function, r.endpoint) for r in raws if r.shape in _SENT}
+    seen: set[tuple[str, Optional[str], Optional[str]]] = set()
+    kept = []
+    for raw in raws:
+        key = (raw.rule.id, raw.function, raw.endpoint)
+        if raw.shape == "url" and raw.function is not None:
+            if key in sent or key in seen:
+                continue
+            seen.add(key)
+        kept.append(raw)
+    return kept
 
 
 def _names(node: cst.CSTNode) -> set[str]:
@@ -454,6 +607,9 @@ def _to_finding(
             else (f"Markets {', '.join(others)} still use")
         )
         message += f" {subject} the old behaviour: keep a path for them."
+    origin = origin_of(context.path)
+    if raw.shape == "wrapper-call" and rule.sites == "calls":
+        message = f"{message} (through {raw.what})" if "->" in raw.what else message
     snippet = lines[start.line - 1].rstrip("\r\n") if start.line <= len(lines) else ""
     matched = cst.Module(body=[]).code_for_node(raw.node)
     return Finding(
@@ -465,12 +621,13 @@ def _to_finding(
         column=start.column + 1,
         end_line=end.line,
         end_column=end.column + 1,
-        message=message,
+        message=marked(message, origin),
         snippet=snippet,
         confidence=_confidence(raw, context),
         fix=rule.fix.kind_for(context.markets),
         matched=matched,
         endpoint=raw.endpoint,
+        origin=origin,
         defines=raw.defines,
         shape=raw.shape,
         awaited=raw.awaited,

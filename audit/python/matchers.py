@@ -13,6 +13,7 @@ from typing import Optional
 import libcst as cst
 
 from audit.catalog import HOLE, Catalog
+from audit.python.ast_values import UNKNOWN, fill
 from audit.python.strings import Evaluator
 
 
@@ -71,6 +72,9 @@ def call_use(call: cst.Call, evaluator: Evaluator, catalog: Catalog) -> Optional
         use = path_use(arg.value, evaluator, catalog)
         if use is not None:
             return use
+    joined_use = join_use(call, evaluator, catalog)
+    if joined_use is not None:
+        return joined_use
     strings = [evaluator.string(arg.value) for arg in call.args if arg.keyword is None]
     if sum(s is not None and s != HOLE for s in strings) >= 2:
         joined = "/".join(HOLE if s is None else s.strip("/") for s in strings)
@@ -78,6 +82,31 @@ def call_use(call: cst.Call, evaluator: Evaluator, catalog: Catalog) -> Optional
         if match is not None:
             return EndpointUse(
                 match.endpoint, match.version, match.strong, "segments", call, display(joined)
+            )
+    return None
+
+
+def join_use(call: cst.Call, evaluator: Evaluator, catalog: Catalog) -> Optional[EndpointUse]:
+    """A call of the project's own client join method with static pieces:
+    ``self._make_request("/search")`` where it sends ``f"/order/{V}/orders{api_path}"``."""
+    project = catalog.project
+    name = callee_name(call, evaluator)
+    if project is None or name is None or name not in project.joins:
+        return None
+    params, templates = project.joins[name]
+    values: dict[int, str] = {}
+    for index, arg in enumerate(call.args):
+        key = arg.keyword.value if arg.keyword is not None else None
+        position = params.index(key) if key in params else (index if key is None else -1)
+        text = evaluator.string(arg.value) if position >= 0 and not arg.star else None
+        if text is not None:
+            values[position] = text
+    for template in templates:
+        text = fill(template, values)
+        match = catalog.match_path(text)
+        if match is not None:
+            return EndpointUse(
+                match.endpoint, match.version, match.strong, "join", call, display(text)
             )
     return None
 
@@ -109,4 +138,4 @@ def mentions_error(text: str, catalog: Catalog) -> bool:
 
 def display(text: str) -> str:
     """A path for messages: unknown parts shown as ``{}``."""
-    return text.replace(HOLE, "{}")
+    return text.replace(HOLE, "{}").replace(UNKNOWN, "{}")

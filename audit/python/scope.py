@@ -24,6 +24,11 @@ class ModuleScope:
     imported_names: set[str] = field(default_factory=set)
     # constants defined elsewhere in the project (name -> value), filled by the scanner
     project_constants: dict[str, Union[str, int]] = field(default_factory=dict)
+    # local name -> the module it is imported from; import alias -> module
+    imported_from: dict[str, str] = field(default_factory=dict)
+    module_aliases: dict[str, str] = field(default_factory=dict)
+    # the project's path builders (name -> the path they return), see ProjectModel
+    project_builders: dict[str, str] = field(default_factory=dict)
 
     def constant(self, name: str, class_name: Optional[str] = None) -> Optional[cst.BaseExpression]:
         if class_name is not None:
@@ -66,6 +71,13 @@ def _dotted(node: Union[cst.Attribute, cst.Name]) -> str:
     return f"{prefix}.{node.attr.value}"
 
 
+def _module_name(node: cst.ImportFrom) -> str:
+    """``.constants`` for ``from .constants import X``; the dots kept out."""
+    if node.module is None:
+        return ""
+    return _dotted(node.module) if isinstance(node.module, (cst.Attribute, cst.Name)) else ""
+
+
 def collect_scope(module: cst.Module) -> ModuleScope:
     scope = ModuleScope(constants=_bindings(module.body))
     for statement in module.body:
@@ -85,8 +97,17 @@ def collect_scope(module: cst.Module) -> ModuleScope:
                             local = alias.asname.name.value
                             scope.import_aliases[local] = imported
                         scope.imported_names.add(local)
+                        module_name = _module_name(small)
+                        if module_name:
+                            scope.imported_from[local] = module_name
                 elif isinstance(small, cst.Import):
                     for alias in small.names:
+                        local_name = (
+                            alias.asname.name.value
+                            if alias.asname is not None and isinstance(alias.asname.name, cst.Name)
+                            else _dotted(alias.name).split(".")[0]
+                        )
+                        scope.module_aliases[local_name] = _dotted(alias.name)
                         if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                             scope.import_aliases[alias.asname.name.value] = _dotted(alias.name)
     return scope

@@ -166,6 +166,8 @@ class Evaluator:
                     return receiver
                 return None
         name = _callee_name(func)
+        if name is not None and name in self.scope.project_builders:
+            return self.scope.project_builders[name]  # ship_path(pid): the path it returns
         if name in _JOIN_FUNCTIONS and len(node.args) >= 2:
             pieces = [self._piece(arg.value, depth) for arg in node.args if not arg.keyword]
             if any(piece != HOLE for piece in pieces):
@@ -222,6 +224,14 @@ class Evaluator:
         if isinstance(node, cst.Name) and node.value not in self.scope.constants:
             return self.scope.project_constants.get(node.value)
         if isinstance(node, cst.Attribute):
+            if node.attr.value == "value" and isinstance(node.value, (cst.Attribute, cst.Name)):
+                return self._resolve(node.value)  # an enum member's value
+            owner = node.value
+            if isinstance(owner, cst.Name):  # Paths.ORDER_SEARCH from another module
+                cls = self.class_name if owner.value in ("self", "cls") else owner.value
+                qualified = self.scope.project_constants.get(f"{cls}.{node.attr.value}")
+                if qualified is not None:
+                    return qualified
             # ``errors.AFTER_SALE`` or ``config.API_VERSION`` from another project module
             return self.scope.project_constants.get(node.attr.value)
         return None

@@ -42,6 +42,7 @@ FINDING_KEYS = {
     "confidence",
     "fix",
     "endpoint",
+    "origin",
     "fingerprint",
     "status",
     "language",

@@ -1,0 +1,614 @@
+"""Build the ``ProjectModel`` in one pass of CPython's ``ast`` over the candidate files.
+
+Per file it records constants, classes, imports and functions; then, with every
+module's constants known, it evaluates each function once: the endpoint paths it
+uses, the SDK methods and project functions it calls, the paths it only returns (a
+path builder), the templates it joins its parameters into (a client join template).
+Wrappers follow from the call graph: a function that calls a wrapper is one too.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Optional, Union
+
+from audit.catalog import HOLE, Catalog
+from audit.python.ast_values import AstStrings, dotted, fill, has_marker, marker
+from audit.python.project_model import CallShape, ProjectModel, Wrapper
+
+# A request's URL handed to a signing function is not a request of its own (and a
+# signing test vector is no call of the endpoint at all).
+SIGNING = re.compile(r"sign|hmac|digest", re.IGNORECASE)
+PENDING = re.compile(r"pending", re.IGNORECASE)
+_OTHER_ROUNDS = 2  # wrappers of wrappers: deeper callers are jobs and entry points
+_LOOPS = (
+    ast.For,
+    ast.AsyncFor,
+    ast.While,
+    ast.ListComp,
+    ast.SetComp,
+    ast.GeneratorExp,
+    ast.DictComp,
+)
+_PROBE = "x1"
+_MARKERS = re.compile(r"\x01\d+\x01")
+
+
+@dataclass
+class _Function:
+    path: str
+    name: str
+    class_name: Optional[str]
+    node: Union[ast.FunctionDef, ast.AsyncFunctionDef]
+    params: list[str]
+    uses: list[tuple[str, Optional[str], bool]] = field(default_factory=list)
+    returned_only: bool = False  # every use is a returned path: a path builder
+    calls: list[CallShape] = field(default_factory=list)
+    reads_flag: bool = False
+    pending: bool = False
+    loops: bool = False  # iterates (orders, packages): a job that decides, not a wrapper
+    lookups: set[str] = field(default_factory=set)  # endpoints only looked up by given ids
+
+    @property
+    def qualname(self) -> str:
+        return f"{self.class_name}.{self.name}" if self.class_name else self.name
+
+    @property
+    def key(self) -> str:
+        return f"{self.path}::{self.qualname}"
+
+
+@dataclass
+class _Module:
+    path: str
+    tree: ast.Module
+    has_context: bool
+    foreign: bool  # names another marketplace and not TikTok Shop
+    constants: dict[str, ast.expr] = field(default_factory=dict)
+    class_constants: dict[str, dict[str, ast.expr]] = field(default_factory=dict)
+    modules: dict[str, str] = field(default_factory=dict)  # import alias -> module
+    imported: dict[str, str] = field(default_factory=dict)  # local name -> module
+    functions: list[_Function] = field(default_factory=list)
+
+
+class ModelBuilder:
+    """Add files with ``add``; ``build`` links them into a ``ProjectModel``."""
+
+    def __init__(self, catalog: Catalog, foreign_markers: Iterable[str] = ()) -> None:
+        self.catalog = catalog
+        self.modules: dict[str, _Module] = {}
+        self.foreign_markers = re.compile(
+            "|".join(re.escape(m) for m in foreign_markers) or r"(?!x)x", re.IGNORECASE
+        )
+        self.context = re.compile(
+            "|".join(re.escape(m) for m in catalog.context_markers), re.IGNORECASE
+        )
+        self.classes: dict[str, tuple[list[str], list[str], str, bool]] = {}
+        self.foreign: set[tuple[str, str]] = set()
+
+    # -- reading ------------------------------------------------------------------------
+
+    def add(self, path: str, text: str) -> None:
+        if path in self.modules:
+            return
+        try:
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return  # the detector reports what it cannot parse
+        has_context = bool(self.context.search(text))
+        foreign = "tiktok" not in text.lower() and bool(self.foreign_markers.search(text))
+        module = _Module(path, tree, has_context, foreign)
+        if foreign:
+            self.foreign.add((path, ""))
+        lines = text.splitlines()
+        for statement in tree.body:
+            self._top_level(module, statement, lines)
+        self.modules[path] = module
+
+    def _top_level(self, module: _Module, statement: ast.stmt, lines: list[str]) -> None:
+        binding = _binding(statement)
+        if binding is not None:
+            module.constants.setdefault(*binding)
+        elif isinstance(statement, ast.ImportFrom) and statement.module is not None:
+            for alias in statement.names:
+                module.imported[alias.asname or alias.name] = statement.module
+        elif isinstance(statement, ast.Import):
+            for alias in statement.names:
+                module.modules[alias.asname or alias.name.split(".")[0]] = alias.name
+        elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            module.functions.append(_function(module.path, statement, None))
+        elif isinstance(statement, ast.ClassDef):
+            self._class(module, statement, lines)
+
+    def _class(self, module: _Module, node: ast.ClassDef, lines: list[str]) -> None:
+        constants: dict[str, ast.expr] = {}
+        odoo: list[str] = []
+        for statement in node.body:
+            binding = _binding(statement)
+            if binding is not None:
+                constants.setdefault(*binding)
+                if binding[0] in ("_name", "_inherit"):
+                    odoo.extend(_strings(binding[1]))
+            elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                module.functions.append(_function(module.path, statement, node.name))
+        module.class_constants[node.name] = constants
+        bases = [d.rsplit(".", 1)[-1] for d in (dotted(b) for b in node.bases) if d]
+        source = "\n".join(lines[node.lineno - 1 : getattr(node, "end_lineno", node.lineno)])
+        tiktok = "tiktok" in source.lower()
+        if not tiktok and (module.foreign or self.foreign_markers.search(source)):
+            self.foreign.add((module.path, node.name))
+        self.classes[node.name] = (bases, odoo, module.path, tiktok)
+
+    # -- linking ------------------------------------------------------------------------
+
+    def build(self) -> ProjectModel:
+        constants = self._constants()
+        builders: dict[str, str] = {}
+        joins: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        functions = [f for m in self.modules.values() for f in m.functions]
+        # Builders and join templates first: the functions that use them need them.
+        for module in self.modules.values():
+            for function in module.functions:
+                found = self._shapes(module, function, constants)
+                if found is not None:
+                    templates, kind = found
+                    if kind == "builder":
+                        builders.setdefault(function.name, templates[0])
+                    else:
+                        params = tuple(function.params)
+                        previous = joins.get(function.name, (params, ()))
+                        joins[function.name] = (params, (*previous[1], *templates))
+        for module in self.modules.values():
+            for function in module.functions:
+                self._evaluate(module, function, constants, builders, joins)
+        groups, odoo_models = self._class_groups()
+        model = ProjectModel(
+            constants=constants,
+            builders=builders,
+            joins=joins,
+            class_groups=groups,
+            odoo_models=odoo_models,
+            foreign=frozenset(self.foreign),
+            builder_functions=frozenset(
+                (f.path, f.qualname) for f in functions if f.returned_only and f.uses
+            ),
+        )
+        return self._wrappers(model, functions)
+
+    def _constants(self) -> dict[str, str]:
+        raw: dict[str, list[ast.expr]] = defaultdict(list)
+        for module in self.modules.values():
+            for name, expr in module.constants.items():
+                raw[name].append(expr)
+            for class_name, members in module.class_constants.items():
+                for name, expr in members.items():
+                    raw[f"{class_name}.{name}"].append(expr)
+        values: dict[str, str] = {}
+        for _ in range(3):  # chains of constants: A = B + "/x"; B = VERSION ...
+            evaluator = AstStrings(lambda node: _constant_lookup(node, values))
+            for name, exprs in raw.items():
+                texts = {evaluator.string(e) for e in exprs}
+                if len(texts) == 1:
+                    text = texts.pop()
+                    if text is not None and HOLE not in text:
+                        values[name] = text
+        return values
+
+    def _evaluator(
+        self, module: _Module, function: _Function, constants: dict[str, str]
+    ) -> AstStrings:
+        params = {name: marker(i) for i, name in enumerate(function.params)}
+        local: dict[str, ast.expr] = {}
+        for node in ast.walk(function.node):
+            if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                target = node.targets[0]
+                if isinstance(target, ast.Name) and target.id not in params:
+                    local.setdefault(target.id, node.value)
+        depth = [0]
+
+        def lookup(node: ast.expr) -> Optional[str]:
+            if isinstance(node, ast.Name):
+                if node.id in params:
+                    return params[node.id]
+                if node.id in local and depth[0] < 4:
+                    depth[0] += 1
+                    try:
+                        return evaluator.string(local[node.id])
+                    finally:
+                        depth[0] -= 1
+                return constants.get(node.id)
+            if isinstance(node, ast.Attribute):
+                if node.attr == "value":  # an enum member's value
+                    return lookup(node.value)
+                owner = dotted(node.value)
+                if owner in ("self", "cls") and function.class_name:
+                    for cls in self._ancestry(function.class_name):
+                        text = constants.get(f"{cls}.{node.attr}")
+                        if text is not None:
+                            return text
+                    return None
+                if owner is not None and f"{owner}.{node.attr}" in constants:
+                    return constants[f"{owner}.{node.attr}"]
+                if owner is not None and (owner in module.modules or owner in module.imported):
+                    return constants.get(node.attr)
+            return None
+
+        evaluator = AstStrings(lookup)
+        return evaluator
+
+    def _ancestry(self, class_name: str) -> list[str]:
+        seen: list[str] = []
+        todo = [class_name]
+        while todo and len(seen) < 8:
+            name = todo.pop()
+            if name in seen:
+                continue
+            seen.append(name)
+            todo.extend(self.classes.get(name, ([], [], "", False))[0])
+        return seen
+
+    def _shapes(
+        self, module: _Module, function: _Function, constants: dict[str, str]
+    ) -> Optional[tuple[tuple[str, ...], str]]:
+        """(paths, "builder") when the function only returns a path; (templates, "join")
+        when it joins its parameters into request paths."""
+        evaluator = self._evaluator(module, function, constants)
+        body = [s for s in function.node.body if not _is_docstring(s)]
+        if len(body) == 1 and isinstance(body[0], ast.Return) and body[0].value is not None:
+            text = evaluator.string(body[0].value)
+            if text is not None and self._probe(text) is not None:
+                return (_holes(text),), "builder"
+        templates: list[str] = []
+        for node in _string_nodes(function.node):
+            text = evaluator.string(node)
+            if text is None or not has_marker(text) or "/" not in text or text in templates:
+                continue
+            if self._probe(text) is None:
+                templates.append(text)
+        return (tuple(templates), "join") if templates else None
+
+    def _probe(self, text: str) -> Optional[tuple[str, Optional[str], bool]]:
+        """The endpoint a path with parameters uses: parameters taken as ids, or as
+        whole unknown segments (a version passed in)."""
+        whole_segments = re.sub(r"(?<=/)\x01\d+\x01(?=/|$)", HOLE, text)
+        for candidate in (
+            _MARKERS.sub(_PROBE, text),
+            _MARKERS.sub(_PROBE, whole_segments),
+        ):
+            match = self.catalog.match_path(candidate)
+            if match is not None:
+                return match.endpoint, match.version, match.strong
+        return None
+
+    def _evaluate(
+        self,
+        module: _Module,
+        function: _Function,
+        constants: dict[str, str],
+        builders: dict[str, str],
+        joins: dict[str, tuple[tuple[str, ...], tuple[str, ...]]],
+    ) -> None:
+        evaluator = self._evaluator(module, function, constants)
+        function.uses, function.calls = [], []  # ``build`` runs again as files join
+        function.reads_flag = function.pending = function.loops = False
+        function.lookups = set()
+        skipped: set[int] = set()
+        returned: set[int] = set()
+        looked_up: set[int] = set()  # nodes inside a call that names given ids
+        for node in ast.walk(function.node):
+            if isinstance(node, _LOOPS):
+                function.loops = True
+            if isinstance(node, ast.Call) and self._is_lookup(node):
+                looked_up.update(id(n) for n in ast.walk(node))
+            if isinstance(node, ast.Return) and node.value is not None:
+                returned.add(id(node.value))  # the path itself is what it returns
+            if isinstance(node, ast.Call):
+                name = _callee(node.func)
+                if name and SIGNING.search(name):
+                    skipped.update(id(n) for arg in node.args for n in ast.walk(arg))
+                    continue
+                if name is None:
+                    continue
+                method = self.catalog.method(name)
+                if method is not None:
+                    function.uses.append((method.endpoint, None, method.strong))
+                    if id(node) in looked_up:
+                        function.lookups.add(method.endpoint)
+                elif name in builders:
+                    self._add_use(function, builders[name])
+                elif name in joins:
+                    params, templates = joins[name]
+                    values = _arguments(node, evaluator, params)
+                    for template in templates:
+                        if self._add_use(function, fill(template, values)):
+                            break
+                function.calls.append(_shape(node.func, name, module, function))
+            elif isinstance(node, ast.keyword) and node.arg == self.catalog.cancel_flag:
+                function.reads_flag = True
+            elif isinstance(node, ast.Name) and PENDING.search(node.id):
+                function.pending = True
+            elif isinstance(node, ast.Attribute) and node.attr == self.catalog.cancel_flag:
+                function.reads_flag = True
+        uses_before = len(function.uses)
+        returned_uses = 0
+        for node in _string_nodes(function.node):
+            if id(node) in skipped:
+                continue
+            text = evaluator.string(node)
+            if text is None:
+                continue
+            if self.catalog.cancel_flag in text:
+                function.reads_flag = True
+            if PENDING.search(text):
+                function.pending = True
+            found = self._probe(text)
+            if found is not None:
+                function.uses.append(found)
+                returned_uses += id(node) in returned
+                if id(node) in looked_up:
+                    function.lookups.add(found[0])
+        function.returned_only = (
+            returned_uses > 0 and returned_uses == len(function.uses) and (uses_before == 0)
+        )
+
+    def _is_lookup(self, call: ast.Call) -> bool:
+        """``search_cancellations(cancel_ids=[...])``: a lookup of given requests."""
+        names = {n for rule in self.catalog.rules.values() for n in rule.lookup_filters}
+        if any(k.arg in names for k in call.keywords):
+            return True
+        return any(
+            isinstance(arg, ast.Dict)
+            and any(isinstance(k, ast.Constant) and k.value in names for k in arg.keys)
+            for arg in (*call.args, *(k.value for k in call.keywords))
+        )
+
+    def _sites(self, function: _Function) -> tuple[str, ...]:
+        """The endpoints whose call-site rules this function leaves to its callers: used,
+        not only looked up, and not excused by what it also does (approving)."""
+        used = {u[0] for u in function.uses}
+        sites = []
+        for endpoint in sorted(used - function.lookups):
+            rule = self.catalog.rule_for_endpoint(endpoint)
+            if rule is not None and rule.sites == "calls" and not used & set(rule.excused_by):
+                sites.append(endpoint)
+        return tuple(sites)
+
+    def _add_use(self, function: _Function, text: str) -> bool:
+        match = self.catalog.match_path(text)
+        if match is None:
+            return False
+        function.uses.append((match.endpoint, match.version, match.strong))
+        return True
+
+    def _class_groups(self) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+        odoo: dict[str, set[str]] = defaultdict(set)
+        for name, (_, models, _, _) in self.classes.items():
+            for model in models:
+                odoo[model].add(name)
+        groups: dict[str, frozenset[str]] = {}
+        for name, (_, models, _, _) in self.classes.items():
+            members = set(self._ancestry(name))
+            for model in models:
+                members |= odoo[model]
+            groups[name] = frozenset(members)
+        return groups, {k: frozenset(v) for k, v in odoo.items()}
+
+    def _wrappers(self, model: ProjectModel, functions: list[_Function]) -> ProjectModel:
+        by_key: dict[str, Wrapper] = {}
+        for function in functions:
+            if function.returned_only or model.is_foreign(function.path, function.class_name):
+                continue
+            strong = any(u[2] for u in function.uses)
+            if function.uses and (strong or self.modules[function.path].has_context):
+                # a common name (get_order_detail) elsewhere is no evidence to pass on
+                by_key[function.key] = _wrapper(
+                    function,
+                    _endpoints(function.uses),
+                    self._sites(function),
+                    (function.qualname,),
+                )
+        called: set[str] = set()
+        for _ in range(_OTHER_ROUNDS):
+            staged = dataclasses.replace(model, wrappers=_by_name(by_key.values()))
+            added = False
+            for function in functions:
+                if function.returned_only or model.is_foreign(function.path, function.class_name):
+                    continue
+                for shape in function.calls:
+                    target = staged.resolve(shape, function.path, function.class_name)
+                    if target is None or target.key == function.key:
+                        continue
+                    called.add(target.key)
+                    if function.key in by_key:
+                        continue
+                    by_key[function.key] = _wrapper(
+                        function,
+                        target.uses,
+                        target.sites if target.thin else (),
+                        (function.qualname, *target.chain),
+                        reads_flag=target.reads_flag,
+                        pending=target.pending,
+                    )
+                    added = True
+            if not added:
+                break
+        wrappers = _by_name(by_key.values())
+        final = dataclasses.replace(model, wrappers=wrappers)
+        for function in functions:  # calls of the last round's wrappers count too
+            for shape in function.calls:
+                target = final.resolve(shape, function.path, function.class_name)
+                if target is not None and target.key != function.key:
+                    called.add(target.key)
+        moved = {k for k in called if k in by_key and by_key[k].thin and by_key[k].sites}
+        return dataclasses.replace(final, called=frozenset(moved))
+
+
+def _endpoints(
+    uses: list[tuple[str, Optional[str], bool]],
+) -> tuple[tuple[str, Optional[str]], ...]:
+    """Each endpoint once, with its static version when some use shows it."""
+    versions: dict[str, Optional[str]] = {}
+    for endpoint, version, _ in uses:
+        if versions.get(endpoint) is None:
+            versions[endpoint] = version
+    return tuple(versions.items())
+
+
+def _wrapper(
+    function: _Function,
+    uses: tuple[tuple[str, Optional[str]], ...],
+    sites: tuple[str, ...],
+    chain: tuple[str, ...],
+    reads_flag: bool = False,
+    pending: bool = False,
+) -> Wrapper:
+    return Wrapper(
+        key=function.key,
+        name=function.name,
+        class_name=function.class_name,
+        path=function.path,
+        uses=uses,
+        sites=sites,
+        thin=not function.loops,
+        chain=chain,
+        reads_flag=function.reads_flag or reads_flag,
+        pending=function.pending or pending,
+    )
+
+
+def _by_name(wrappers: Iterable[Wrapper]) -> dict[str, tuple[Wrapper, ...]]:
+    out: dict[str, list[Wrapper]] = defaultdict(list)
+    for wrapper in wrappers:
+        out[wrapper.name].append(wrapper)
+    return {name: tuple(sorted(ws, key=lambda w: w.key)) for name, ws in out.items()}
+
+
+def _function(
+    path: str, node: Union[ast.FunctionDef, ast.AsyncFunctionDef], class_name: Optional[str]
+) -> _Function:
+    args = node.args
+    params = [a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)]
+    if class_name is not None and params and params[0] in ("self", "cls"):
+        params = params[1:]
+    return _Function(path, node.name, class_name, node, params)
+
+
+def _binding(statement: ast.stmt) -> Optional[tuple[str, ast.expr]]:
+    if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+        target = statement.targets[0]
+        if isinstance(target, ast.Name):
+            return target.id, statement.value
+    if (
+        isinstance(statement, ast.AnnAssign)
+        and isinstance(statement.target, ast.Name)
+        and statement.value is not None
+    ):
+        return statement.target.id, statement.value
+    return None
+
+
+def _strings(node: ast.expr) -> list[str]:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return [
+            e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)
+        ]
+    return []
+
+
+def _constant_lookup(node: ast.expr, values: dict[str, str]) -> Optional[str]:
+    if isinstance(node, ast.Name):
+        return values.get(node.id)
+    if isinstance(node, ast.Attribute):
+        if node.attr == "value":
+            return _constant_lookup(node.value, values)
+        owner = dotted(node.value)
+        if owner is not None and f"{owner}.{node.attr}" in values:
+            return values[f"{owner}.{node.attr}"]
+        return values.get(node.attr)
+    return None
+
+
+def _is_docstring(statement: ast.stmt) -> bool:
+    return (
+        isinstance(statement, ast.Expr)
+        and isinstance(statement.value, ast.Constant)
+        and isinstance(statement.value.value, str)
+    )
+
+
+def _string_nodes(root: ast.AST) -> Iterator[ast.expr]:
+    """The outermost string-building expressions under ``root`` (docstrings excluded)."""
+    docstrings = {
+        id(s.value) for s in ast.walk(root) if isinstance(s, ast.Expr) and _is_docstring(s)
+    }
+    todo: list[ast.AST] = [root]
+    while todo:
+        node = todo.pop()
+        builds = isinstance(node, (ast.JoinedStr, ast.BinOp)) or (
+            isinstance(node, ast.Constant) and isinstance(node.value, str)
+        )
+        formats = (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("format", "replace", "join")
+        )
+        if (builds or formats) and id(node) not in docstrings:
+            assert isinstance(node, ast.expr)
+            yield node
+            continue
+        todo.extend(ast.iter_child_nodes(node))
+
+
+def _callee(func: ast.expr) -> Optional[str]:
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return None
+
+
+def _shape(func: ast.expr, name: str, module: _Module, function: _Function) -> CallShape:
+    if isinstance(func, ast.Name):
+        return CallShape("name", name, module.imported.get(name))
+    assert isinstance(func, ast.Attribute)
+    receiver = func.value
+    while isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Attribute):
+        receiver = receiver.func.value  # self.env['x'].sudo().f(): look through sudo()
+    if isinstance(receiver, ast.Subscript):
+        key = receiver.slice
+        owner = dotted(receiver.value)
+        if owner is not None and owner.endswith("env") and isinstance(key, ast.Constant):
+            return CallShape("env", name, str(key.value))
+    owner = dotted(receiver)
+    if owner in ("self", "cls"):
+        return CallShape("self", name)
+    if owner in module.modules:
+        return CallShape("module", name, module.modules[owner])
+    if owner is not None and owner in module.imported:
+        return CallShape("class", name, owner)
+    if owner is not None and owner[:1].isupper() and "." not in owner:
+        return CallShape("class", name, owner)
+    return CallShape("other", name)
+
+
+def _arguments(call: ast.Call, evaluator: AstStrings, params: tuple[str, ...]) -> dict[int, str]:
+    """The static text of each argument, by the callee's parameter index."""
+    values: dict[int, str] = {}
+    pairs = [(i, a) for i, a in enumerate(call.args)]
+    pairs += [(params.index(k.arg), k.value) for k in call.keywords if k.arg in params]
+    for index, arg in pairs:
+        text = evaluator.string(arg)
+        if text is not None and not has_marker(text):
+            values[index] = text
+    return values
+
+
+def _holes(text: str) -> str:
+    return re.sub(r"\x01\d+\x01", HOLE, text)

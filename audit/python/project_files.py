@@ -1,0 +1,85 @@
+"""The scan's project-model step: read the candidates with ``ast``, learn the project's
+wrappers, builders, join templates and constants, and pull in the files that call them.
+
+A file that only calls ``client.get_order_details(...)`` holds no catalog fragment, so
+the prefilter never made it a candidate; once the model knows the name, it is one.
+"""
+
+from __future__ import annotations
+
+import re
+
+from audit.catalog import Catalog
+from audit.discovery import SourceFile
+from audit.findings import FileError
+from audit.prefilter import Prefilter
+from audit.python.model_builder import ModelBuilder
+from audit.scan_file import Candidate
+from audit.source import SourceError, decode, read_bytes
+
+_ROUNDS = 3  # wrappers of wrappers found in files pulled in on an earlier round
+_PYTHON = (".py", ".pyw", ".pyi")
+
+
+def with_project_model(
+    catalog: Catalog,
+    prefilter: Prefilter,
+    candidates: list[Candidate],
+    others: list[SourceFile],
+    errors: list[FileError],
+) -> tuple[Catalog, list[Candidate], list[SourceFile]]:
+    """The catalog with the project model, the candidates with the files calling into
+    the model, and the files still left over."""
+    builder = ModelBuilder(catalog, catalog.other_marketplaces)
+    for candidate in candidates:
+        _add(builder, candidate)
+    model = builder.build()
+    pulled: list[Candidate] = []
+    rest = [f for f in others if f.path.name.endswith(_PYTHON)]
+    left = [f for f in others if not f.path.name.endswith(_PYTHON)]
+    known: set[str] = set()
+    for _ in range(_ROUNDS):
+        names = sorted(model.names() - known)
+        if not names or not rest:
+            break
+        known |= set(names)
+        pattern = re.compile(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in names) + rb")\b")
+        found, rest = _users(rest, pattern, prefilter, errors)
+        if not found:
+            break
+        for candidate in found:
+            _add(builder, candidate)
+        pulled.extend(found)
+        model = builder.build()
+    return catalog.with_project(model), [*candidates, *pulled], [*rest, *left]
+
+
+def _users(
+    files: list[SourceFile],
+    pattern: re.Pattern[bytes],
+    prefilter: Prefilter,
+    errors: list[FileError],
+) -> tuple[list[Candidate], list[SourceFile]]:
+    found: list[Candidate] = []
+    rest = []
+    for file in files:
+        try:
+            data = read_bytes(file.path)
+        except SourceError as exc:
+            errors.append(FileError(file.rel, str(exc)))
+            continue
+        if pattern.search(data):
+            found.append(Candidate(file, data, prefilter.has_context(data)))
+        else:
+            rest.append(file)
+    return found, rest
+
+
+def _add(builder: ModelBuilder, candidate: Candidate) -> None:
+    if not candidate.file.path.name.endswith(_PYTHON):
+        return
+    try:
+        text = decode(candidate.data).text
+    except SourceError:
+        return
+    builder.add(candidate.file.rel, text)

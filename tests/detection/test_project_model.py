@@ -1,0 +1,218 @@
+"""The project model: wrappers, path builders, imported constants and join templates
+stand for TikTok Shop requests, judged at the project's own call sites."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from audit.config import Config
+from audit.scanner import ScanOptions, scan
+
+
+def write(root: Path, name: str, text: str) -> None:
+    path = root / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def run(root: Path):  # type: ignore[no-untyped-def]
+    return scan(ScanOptions((root,), Config()))
+
+
+def found(root: Path) -> list[tuple[str, int, str]]:
+    return sorted((f.path.rsplit("/", 1)[-1], f.line, f.rule) for f in run(root).findings)
+
+
+def uses(root: Path) -> list[tuple[str, str, int, str]]:
+    return sorted(
+        (i.path.rsplit("/", 1)[-1], i.endpoint, i.line, i.role) for i in run(root).inventory
+    )
+
+
+ODOO_CLIENT = """\
+from odoo import models
+
+API = "https://open-api.tiktokglobalshop.com"
+
+
+class TiktokApi(models.Model):
+    _name = "tiktok.api"
+
+    def shiPackage(self, package_id):
+        return self._post(f"/fulfillment/202309/packages/{package_id}/ship", {})
+"""
+
+ODOO_ORDER = """\
+from odoo import models
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    def action_ship_tiktok(self):
+        for order in self:
+            self.env["tiktok.api"].sudo().shiPackage(order.package_id)
+"""
+
+
+def test_odoo_wrapper_call_is_the_ship_call_site(tmp_path: Path) -> None:
+    write(tmp_path, "models/api.py", ODOO_CLIENT)
+    write(tmp_path, "models/sale.py", ODOO_ORDER)
+    assert found(tmp_path) == [("sale.py", 9, "CA401")]
+    finding = run(tmp_path).findings[0]
+    assert finding.shape == "wrapper-call" and finding.fix == "manual"
+    assert ("sale.py", "ship_package", 9, "call") in uses(tmp_path)
+
+
+def test_wrapper_caller_that_checks_the_flag_is_excused(tmp_path: Path) -> None:
+    write(tmp_path, "models/api.py", ODOO_CLIENT)
+    write(
+        tmp_path,
+        "models/sale.py",
+        ODOO_ORDER.replace(
+            "        for order in self:\n",
+            "        for order in self:\n"
+            "            if order.is_buyer_request_cancel:\n"
+            "                continue\n",
+        ),
+    )
+    assert found(tmp_path) == []
+
+
+def test_path_builder_is_a_definition_and_its_call_a_site(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "paths.py",
+        'V = "202309"\n\n\ndef ship_path(package_id):\n'
+        '    return f"/fulfillment/{V}/packages/{package_id}/ship"\n',
+    )
+    write(
+        tmp_path,
+        "job.py",
+        "from .paths import ship_path\n\n\ndef ship_all(session, ids):\n"
+        "    for pid in ids:\n        session.post(ship_path(pid), json={})\n",
+    )
+    assert found(tmp_path) == [("job.py", 6, "CA401")]
+    assert ("paths.py", "ship_package", 5, "definition") in uses(tmp_path)
+
+
+def test_imported_path_constant_and_class_attribute(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "constants.py",
+        'class Paths:\n    REJECT = "/return_refund/202309/cancellations/{}/reject"\n'
+        'ORDER_SEARCH_PATH = "/order/202309/orders/search"\n',
+    )
+    write(
+        tmp_path,
+        "client.py",
+        "from . import constants\nfrom .constants import Paths\n\n\n"
+        "def refuse(t, cid):\n    t.post(Paths.REJECT.format(cid))\n\n\n"
+        "def orders(t):\n    return t.post(constants.ORDER_SEARCH_PATH, {})\n",
+    )
+    assert ("client.py", 6, "CA101") in found(tmp_path)
+    assert ("client.py", "order_list", 10, "call") in uses(tmp_path)
+
+
+def test_client_join_template_takes_the_callers_pieces(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "client.py",
+        "class TikTokClient:\n"
+        '    API_VERSION = "202309"\n'
+        '    BASE_URL = "https://open-api.tiktokglobalshop.com"\n\n'
+        '    def _make_request(self, api_path, method="GET"):\n'
+        '        full_path = f"/order/{self.API_VERSION}/orders{api_path}"\n'
+        "        return self.http.request(method, self.BASE_URL + full_path)\n\n"
+        "    def get_orders(self):\n"
+        '        return self._make_request("/search", method="POST")\n',
+    )
+    write(
+        tmp_path,
+        "sync.py",
+        "from .client import TikTokClient\n\n\ndef pull():\n"
+        "    return TikTokClient().get_orders()\n",
+    )
+    assert ("client.py", "order_list", 10, "call") in uses(tmp_path)
+    assert ("sync.py", "order_list", 5, "call") in uses(tmp_path)
+    # the join method itself is no Get Order Detail call
+    assert not [u for u in uses(tmp_path) if u[1] == "order_detail"]
+
+
+def test_url_built_for_signing_then_sent_is_one_finding(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "ship.py",
+        "import hmac\n\n\ndef ship(session, secret, pid):\n"
+        '    text = f"{secret}/fulfillment/202309/packages/{pid}/ship{secret}"\n'
+        '    signature = generate_sign(f"/fulfillment/202309/packages/{pid}/ship", secret)\n'
+        '    session.post(f"https://open-api.tiktokglobalshop.com/fulfillment/202309/packages/{pid}/ship",'
+        ' params={"sign": signature, "text": text})\n',
+    )
+    assert found(tmp_path) == [("ship.py", 7, "CA401")]
+
+
+def test_signing_test_vector_is_no_call(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "tests/test_sign.py",
+        "def test_sign():\n"
+        '    assert cal_sign("/api/orders/search", {"app_key": "k"}, "s") == "ab12"\n',
+    )
+    assert found(tmp_path) == [] and uses(tmp_path) == []
+
+
+def test_other_marketplace_client_is_not_tiktok(tmp_path: Path) -> None:
+    write(tmp_path, "tiktok.py", 'HEADER = "x-tts-access-token"\n')
+    write(
+        tmp_path,
+        "shopee.py",
+        "class ShopeeClient:\n"
+        '    HOST = "https://partner.shopeemobile.com"\n\n'
+        "    def get_order_detail(self, sn):\n"
+        '        return self.post("/api/v2/order/get_order_detail", {"order_sn": sn})\n\n\n'
+        "def sync(client):\n    return client.get_order_detail('1')\n",
+    )
+    assert uses(tmp_path) == []
+
+
+def test_search_for_a_time_range_is_a_listing_not_ca301(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "sync.py",
+        'MARK = "shop_cipher"\n\n\ndef sync_cancellations(client, since):\n'
+        "    for cancel in client.search_cancellations(update_time_ge=since):\n"
+        "        save(cancel)\n\n\n"
+        "def hold_pending(client):\n"
+        '    for cancel in client.search_cancellations(cancel_status=["PENDING"]):\n'
+        '        hold(cancel["order_id"])\n',
+    )
+    assert found(tmp_path) == [("sync.py", 10, "CA301")]
+
+
+def test_adoption_reads_filters_and_cancellation_webhook(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "webhooks.py",
+        'HEADER = "x-tts-access-token"\n\n\n'
+        "def handle_webhook(payload, client):\n"
+        '    if payload["type"] == 11:\n'
+        "        orders = client.get_order_list(is_buyer_request_cancel=True)\n"
+        '        return [o["request_cancel_time"] for o in orders]\n',
+    )
+    found_uses = [(u[1], u[2], u[3]) for u in uses(tmp_path)]
+    assert ("cancellation_webhook", 5, "handler") in found_uses
+    assert ("buyer_request_cancel", 6, "filter") in found_uses
+    assert ("buyer_request_cancel", 7, "read") in found_uses
+
+
+def test_findings_in_tests_and_vendored_copies_are_marked(tmp_path: Path) -> None:
+    body = 'def r(t, c):\n    t.post(f"/return_refund/202309/cancellations/{c}/reject")\n'
+    write(tmp_path, "app/cancel.py", body)
+    write(tmp_path, "tests/test_cancel.py", body)
+    write(tmp_path, "vendor/sdk/cancel.py", body)
+    origins = sorted((f.path, f.origin) for f in run(tmp_path).findings)
+    assert [o for _, o in origins] == ["production", "test", "vendored"]
+    marked = [f.message for f in run(tmp_path).findings if f.origin == "test"]
+    assert marked[0].endswith("[test code]")
+    assert run(tmp_path).findings[0].to_dict()["origin"] == "production"
