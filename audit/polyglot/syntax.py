@@ -37,7 +37,7 @@ STRING_CONTENT = frozenset(
         "heredoc_body",
         "nowdoc_body",
         "nowdoc_string",
-        "multi_line_string_fragment",
+        "multiline_string_fragment",
     }
 )
 ESCAPES = frozenset({"escape_sequence"})
