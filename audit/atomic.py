@@ -8,22 +8,33 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
+import threading
 from pathlib import Path
 from typing import Optional
 
+_UMASK_LOCK = threading.Lock()
+
+
+def new_file_mode() -> int:
+    """The mode ``open()`` would give a new file: 0666 less the umask (temp files are 0600)."""
+    with _UMASK_LOCK:  # reading the umask means setting it: keep other threads out
+        umask = os.umask(0o022)
+        os.umask(umask)
+    return 0o666 & ~umask
+
 
 def write_bytes_atomic(path: Path, data: bytes, mode: Optional[int] = None) -> None:
-    """Replace ``path`` with ``data``; keep the old file's mode unless ``mode`` is given."""
-    if mode is None and path.exists():
-        mode = stat.S_IMODE(path.stat().st_mode)
+    """Replace ``path`` with ``data``; keep the old file's mode unless ``mode`` is given,
+    and give a new file the usual mode (umask), not the temp file's 0600."""
+    if mode is None:
+        mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else new_file_mode()
     fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(temp_name, mode)
+        os.chmod(temp_name, mode)
         os.replace(temp_name, path)
     except BaseException:
         if os.path.exists(temp_name):

@@ -9,7 +9,7 @@ configuration errors.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 import click
 
@@ -18,7 +18,23 @@ from audit.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
 from audit.commands.options import ScanSettings, scan_options
 from audit.config import ConfigError, parse_rule_ids
 from audit.scanner import ScanOptions, scan
-from codemods.runner import CODEMODS, FixPlan, plan_fixes, write_fix
+from audit.staged import CommitError, commit, tree_roots
+from codemods.runner import CODEMODS, FixPlan, plan_fixes, planned_write
+
+
+def _write(plan: FixPlan, paths: tuple[Path, ...], force: bool) -> Optional[str]:
+    """Write every changed file or none; what went wrong, if anything."""
+    changed = plan.changed
+    try:
+        commit([planned_write(f) for f in changed], tree_roots(paths), force=force)
+    except CommitError as exc:
+        reasons = dict(exc.refused)
+        for file in changed:
+            file.failure = reasons.get(file.rel) or (
+                "not written: the fix is all or nothing and another file was refused"
+            )
+        return str(exc)
+    return None
 
 
 def _summary(plan: FixPlan, write: bool) -> list[str]:
@@ -45,6 +61,7 @@ def _summary(plan: FixPlan, write: bool) -> list[str]:
 @click.option("--write", is_flag=True, help="Apply the fixes (default: print a diff).")
 @click.option("--check", is_flag=True, help="Print only the summary; exit 1 if a fix applies.")
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that change behaviour.")
+@click.option("--force", is_flag=True, help="With --write, also rewrite read-only files.")
 @click.option(
     "--rule",
     "rules",
@@ -60,6 +77,7 @@ def fix(
     write: bool,
     check: bool,
     unsafe_fixes: bool,
+    force: bool,
     rules: tuple[str, ...],
     settings: ScanSettings,
 ) -> None:
@@ -69,7 +87,8 @@ def fix(
     transport; CA201 dead 21011007 handling removed (US-only config); CA301 Search
     Cancellations -> Get Order List with is_buyer_request_cancel (unsafe). Every
     rewritten file must re-parse, re-scan clean and be stable under a second run, or it
-    is left untouched and reported.
+    is left untouched and reported. --write changes every file or none: a file edited,
+    deleted or made read-only since it was read stops the whole write (exit 1).
     """
     options: dict[str, Any] = ctx.obj or {}
     paths = paths or (Path("."),)
@@ -90,18 +109,17 @@ def fix(
     except Exception as exc:
         click.echo(f"cancel-audit: internal error: {type(exc).__name__}: {exc}", err=True)
         ctx.exit(EXIT_ERROR)
+    problem = None
     if write:
-        for file in plan.changed:
-            try:
-                write_fix(file)
-            except OSError as exc:  # the file keeps its old content: writes are atomic
-                file.failure = f"cannot write: {exc.strerror or exc}; file left untouched"
+        problem = _write(plan, paths, force)
     elif not check:
         for file in plan.changed:
             click.echo(file.diff(), nl=False)
     if not options.get("quiet") or check:
         for line in _summary(plan, write):
             click.echo(line, err=not check and not write)
+    if problem is not None:
+        click.echo(f"cancel-audit: fix --write: {problem}.", err=True)
     failed = any(f.failure for f in plan.files)
     if failed or (plan.changed and not write):
         ctx.exit(EXIT_FINDINGS)

@@ -22,7 +22,6 @@ import libcst as cst
 from libcst.codemod import CodemodContext
 from libcst.helpers import ModuleNameAndPackage, calculate_module_and_package
 
-from audit.atomic import write_bytes_atomic
 from audit.catalog import Catalog, load_catalog
 from audit.config import Config, apply_to_catalog
 from audit.facts import ProjectFacts
@@ -32,6 +31,7 @@ from audit.python.decisions import GUARD
 from audit.python.detector import FileContext, detect
 from audit.scan_file import apply_suppressions
 from audit.source import SourceError, decode, read_bytes
+from audit.staged import PlannedWrite, digest
 from codemods.base import AuditCodemod, FixSettings, ManualNote
 from codemods.freed_helpers import DropFreedHelpers, references
 from codemods.freed_imports import DropFreedImports, referenced_names
@@ -76,6 +76,7 @@ class FileFix:
     manual: list[ManualNote] = field(default_factory=list)
     failure: Optional[str] = None  # why the file was left untouched
     created: bool = False  # a new file (the helper module)
+    digest: Optional[str] = None  # sha256 of the bytes ``before`` was decoded from
 
     @property
     def changed(self) -> bool:
@@ -211,7 +212,7 @@ def plan_fixes(
     fixable = [f for f in result.findings if f.rule in wanted and f.fix in FIXABLE]
     skipped_unsafe = sum(1 for f in fixable if f.fix == "unsafe" and not unsafe)
     selected = [f for f in fixable if f.fix == "safe" or unsafe]
-    sources = _read_sources(result)
+    sources, digests = _read_sources(result)
     project = _Project(result, config, catalog, sources, {r: t for r, (_, t, _) in sources.items()})
     fixes: dict[str, FileFix] = {}
     errors: dict[str, str] = {}
@@ -249,6 +250,8 @@ def plan_fixes(
     for directory in sorted(helper_dirs):
         helper = render_helper(methods, us_only=config.markets == ("US",))
         files.append(_helper_file(directory, helper, result))
+    for file in files:
+        file.digest = digests.get(file.rel)
     return FixPlan(files, skipped_unsafe, result)
 
 
@@ -465,18 +468,24 @@ def _account(fix: FileFix, project: _Project, after: str) -> str:
     return ", ".join(f"{n} {rule}" for rule, n in sorted(counts.items()))
 
 
-def _read_sources(result: ScanResult) -> dict[str, tuple[Path, str, str]]:
-    """Text of every file with an inventory entry or finding: the project's API code."""
+def _read_sources(
+    result: ScanResult,
+) -> tuple[dict[str, tuple[Path, str, str]], dict[str, str]]:
+    """Text of every file with an inventory entry or finding: the project's API code; and
+    the hash of the bytes read, which the file must still hold when it is written."""
     rels = {f.path for f in result.findings} | {i.path for i in result.inventory}
     sources = {}
+    digests = {}
     for rel in rels:
         path = result.file_path(rel)
         try:
-            decoded = decode(read_bytes(path))
+            data = read_bytes(path)
+            decoded = decode(data)
         except SourceError:
             continue
         sources[rel] = (path, decoded.text, decoded.encoding)
-    return sources
+        digests[rel] = digest(data)
+    return sources, digests
 
 
 def _module_names(path: Path) -> ModuleNameAndPackage:
@@ -506,8 +515,8 @@ def _display_path(path: Path, result: ScanResult) -> str:
     return path.as_posix()
 
 
-def write_fix(fix: FileFix) -> None:
-    """Atomically replace the file, keeping its encoding (and BOM) and file mode."""
+def planned_write(fix: FileFix) -> PlannedWrite:
+    """The file's new bytes in its own encoding (and BOM), and what it must still hold."""
     encoding = fix.encoding
     data = fix.after.encode("utf-8-sig" if encoding == "utf-8-sig" else encoding)
-    write_bytes_atomic(fix.path, data)
+    return PlannedWrite(fix.path, fix.rel, data, None if fix.created else fix.digest)

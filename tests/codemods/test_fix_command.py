@@ -152,12 +152,12 @@ def test_manual_notes_are_reported_at_the_lines_of_the_file_as_it_was() -> None:
 def test_a_file_that_cannot_be_written_is_reported_and_kept(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import codemods.command
+    import audit.staged
 
-    def refuse(fix: runner.FileFix) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(codemods.command, "write_fix", refuse)
+    monkeypatch.setattr(audit.staged.tempfile, "mkstemp", refuse)
     code, output = invoke("bridge", "--write")
     assert code == 1
     assert "bridge/worker.py: not fixed: cannot write: Permission denied" in output
