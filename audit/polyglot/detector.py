@@ -10,12 +10,14 @@ read for suppressions.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Callable, Optional
 
 from audit.catalog import HOLE, Catalog, MethodMatch, PathMatch, Rule
 from audit.findings import Finding, InventoryEntry
-from audit.polyglot import gating
+from audit.origin import PRODUCTION, marked, origin_of
+from audit.polyglot import adoption, gating
 from audit.polyglot.bindings import Bindings, collect
 from audit.polyglot.hints import hint, title
 from audit.polyglot.strings import Evaluator
@@ -25,6 +27,7 @@ from audit.polyglot.syntax import (
     CALLS,
     CLASSES,
     COMMENTS,
+    COMPARISON_OPERATORS,
     CONCAT_OPERATORS,
     FUNCTIONS,
     IDENTIFIERS,
@@ -42,6 +45,7 @@ from audit.polyglot.syntax import (
 from audit.suppressions import Suppression, parse_suppression
 
 _FLAG_KEY = "isbuyerrequestcancel"
+_LISTING = "listing"  # a fact: the function lists by time or syncs everything
 _DECLARATOR_PARENTS = frozenset(
     {"variable_declarator", "const_spec", "var_spec", "const_element", "enum_assignment",
      "public_field_definition", "field_definition", "assignment", "property_element",
@@ -70,6 +74,8 @@ class _Raw:
     verdict: Optional[str]  # TikTok evidence of the enclosing class, else of the file
     floor: str = "low"
     at: Optional[Node] = None  # where the finding is shown, when not at the node's start
+    needs: frozenset[str] = frozenset()  # facts its functions must show (Rule.requires)
+    listing: bool = False  # a function around it lists by time or syncs everything
 
 
 @dataclass
@@ -111,6 +117,10 @@ class _Walker:
         self.may_read_flag = _FLAG_KEY.encode() in folded
         self.may_hold_code = any(str(code).encode() in folded for code in catalog.codes)
         self.may_suppress = b"cancel-audit" in folded
+        self.may_pend = b"pending" in folded
+        self.may_list = any(word in folded for word in (b"time", b"since", b"sync"))
+        self.production = origin_of(context.path) == PRODUCTION
+        self.has_context = context.file_has_context or context.project_has_context
         self.frames = [_Frame("<module>", False, None)]
         self.classes: list[tuple[str, Optional[str]]] = []  # (name, verdict)
         self.annotation_depth = 0
@@ -161,7 +171,8 @@ class _Walker:
                 stack.append((node, False))
                 # Anonymous children are punctuation and keywords: nothing to find there.
                 stack.extend((child, True) for child in reversed(node.named_children))
-        self.raw.extend(self.frames[0].deferred)
+        # e.g. a Search Cancellations that never asks for pending requests: a listing
+        self.raw.extend(r for r in self.frames[0].deferred if not (r.needs and r.listing))
 
     def _enter(self, node: Node) -> bool:
         """Handle ``node``; True when its children are to be walked."""
@@ -185,19 +196,53 @@ class _Walker:
             return self._call(node)
         elif kind in STRINGS or (kind in BINARY and operator(node) in CONCAT_OPERATORS):
             return not self._string_expression(node)
+        elif kind in BINARY and operator(node) in COMPARISON_OPERATORS:
+            self._webhook(node, adoption.webhook_comparison)
+        elif kind in adoption.SWITCHES:
+            self._webhook(node, adoption.webhook_switch)
         elif (
             self.may_hold_code
             and (kind in NUMBERS or kind in IDENTIFIERS or kind in MEMBER_ACCESS)
             and self._error_code(node)
         ):
             return False
-        if (
-            self.may_read_flag
-            and node.child_count == 0
-            and _FLAG_KEY in text(node).lower().replace("_", "")
-        ):
-            self.frames[-1].facts.add(self.catalog.cancel_flag)
+        if node.child_count == 0:
+            self._leaf(node)
         return True
+
+    def _leaf(self, node: Node) -> None:
+        """Names and keys: the cancel flag read (CA401), pending, listings (CA301)."""
+        if not (self.may_read_flag or self.may_pend or self.may_list):
+            return
+        value = text(node)
+        folded = value.lower().replace("_", "")
+        facts = self.frames[-1].facts
+        if self.may_read_flag and _FLAG_KEY in folded:
+            facts.add(self.catalog.cancel_flag)
+            self._adoption(node)
+        elif self.may_read_flag and "requestcanceltime" in folded:
+            self._adoption(node)
+        if self.may_pend and "pending" in folded:
+            facts.add("pending")
+        if self.may_list and len(value) < 40 and adoption.LISTING_NAME.search(value):
+            facts.add(_LISTING)
+
+    def _adoption(self, node: Node) -> None:
+        """A read or filter of the new order fields (production code only)."""
+        if self.production:
+            use = _Use(adoption.ADOPTION_ENDPOINT, None, True, "field", text(node))
+            self.inventory.append((use, adoption.adoption_role(node), node, self.verdict()))
+
+    def _webhook(self, node: Node, test: Callable[[Node, Evaluator], bool]) -> None:
+        """A handler of webhook type 11 (cancellation status change), for the inventory."""
+        if not (self.production and self.has_context):
+            return
+        names = " ".join((self.context.path, self.function_name() or "", self.class_name or ""))
+        if any(word in names.lower() for word in adoption.HANDLER_WORDS) and test(
+            node, self.evaluator
+        ):
+            use = _Use(adoption.WEBHOOK_ENDPOINT, None, True, "handler", "type 11")
+            self.inventory.append((use, "handler", node, self.verdict()))
 
     def _leave(self, node: Node) -> None:
         kind = node.type
@@ -206,8 +251,13 @@ class _Walker:
         elif kind in FUNCTIONS:
             frame = self.frames.pop()
             # Excused by what the function, or one around it, does (CA401, CA301).
+            listing = _LISTING in frame.facts or bool(adoption.LISTING_NAME.search(frame.name))
             self.frames[-1].deferred.extend(
-                raw for raw in frame.deferred if not frame.facts & set(raw.rule.excused_by)
+                dataclasses.replace(
+                    raw, needs=raw.needs - frame.facts, listing=raw.listing or listing
+                )
+                for raw in frame.deferred
+                if not frame.facts & set(raw.rule.excused_by)
             )
         elif kind in ANNOTATIONS:
             self.annotation_depth -= 1
@@ -307,9 +357,16 @@ class _Walker:
         names += [_camel(n) for n in rule.lookup_filters]
         return tuple(names)
 
-    def _facts_of(self, value: str) -> None:
+    def _facts_of(self, value: str, node: Optional[Node] = None) -> None:
+        facts = self.frames[-1].facts
         if self.catalog.cancel_flag in value:
-            self.frames[-1].facts.add(self.catalog.cancel_flag)
+            facts.add(self.catalog.cancel_flag)
+        if node is not None and value.strip() in (self.catalog.cancel_flag, adoption.CANCEL_TIME):
+            self._adoption(node)
+        if self.may_pend and adoption.PENDING.search(value):
+            facts.add("pending")
+        if self.may_list and len(value) < 40 and adoption.LISTING_NAME.search(value):
+            facts.add(_LISTING)  # {update_time_ge: since}
 
     def _string_expression(self, node: Node, value: Optional[str] = None) -> bool:
         """Evaluate a string-building expression; True when it was (its parts are not
@@ -318,7 +375,7 @@ class _Walker:
             value = self.evaluator.string(node)
         if value is None:
             return False
-        self._facts_of(value)
+        self._facts_of(value, node)
         if _mentions_error(value, self.catalog):
             self._report(self.catalog.code_rule(), node, _short(node), strong=True)
         found, path = self._match(value)
@@ -358,7 +415,7 @@ class _Walker:
         shape = "definition" if role == "definition" else ("wrapper" if frame.is_wrapper else role)
         raw = _Raw(
             rule, node, use.description, use.strong, use.endpoint, shape,
-            self.function_name(), self.verdict(), at=at,
+            self.function_name(), self.verdict(), at=at, needs=frozenset(rule.requires),
         )  # fmt: skip
         if rule.sites != "calls":
             self.raw.append(raw)
@@ -474,6 +531,7 @@ def _finding(raw: _Raw, confidence: str, lines: list[bytes], context: PolyglotCo
         )
         message += f" {subject} the old behaviour: keep a path for them."
     message += by_hand(rule.id, context.language)
+    origin = origin_of(context.path)
     snippet = lines[line - 1].decode("utf-8", "replace").rstrip("\r") if line <= len(lines) else ""
     return Finding(
         rule=rule.id,
@@ -484,11 +542,12 @@ def _finding(raw: _Raw, confidence: str, lines: list[bytes], context: PolyglotCo
         column=column,
         end_line=end_row + 1,
         end_column=len(end_line_bytes[:end_col].decode("utf-8", "replace")) + 1,
-        message=message,
+        message=marked(message, origin),
         snippet=snippet,
         confidence=confidence,
         fix="manual",
         matched=text(raw.node),
+        origin=origin,
         endpoint=raw.endpoint,
         shape=raw.shape,
         function=raw.function,
