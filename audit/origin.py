@@ -6,6 +6,7 @@ SDKs are still reported, marked as such in every output.
 
 from __future__ import annotations
 
+import re
 from pathlib import PurePosixPath
 
 PRODUCTION = "production"
@@ -20,6 +21,10 @@ _VENDORED = {
 }
 _FIXTURES = {"fixtures", "fixture", "testdata", "test_data", "mocks", "__mocks__", "cassettes"}
 _TESTS = {"tests", "test", "testing", "__tests__", "spec", "specs"}
+# Test files by name in the other languages scan reads: Go, Ruby, JS/TS, PHP, Java, C#.
+_TEST_NAMES = re.compile(
+    r"_test\.(?:go|rb)$|_spec\.rb$|\.(?:test|spec)\.[cm]?[jt]sx?$|Tests?\.(?:php|java|cs)$"
+)
 
 
 def origin_of(path: str) -> str:
@@ -36,6 +41,7 @@ def origin_of(path: str) -> str:
         or name.startswith("test_")
         or name.endswith("_test.py")
         or name == "conftest.py"
+        or _TEST_NAMES.search(name)
     ):
         return "test"
     return PRODUCTION

@@ -116,3 +116,14 @@ def test_findings_in_tests_are_marked_as_test_code(tmp_path: Path) -> None:
     assert not by_path["src/refuse.ts"].message.endswith("[test code]")
     assert by_path["src/__tests__/refuse.test.ts"].origin == "test"
     assert by_path["src/__tests__/refuse.test.ts"].message.endswith("[test code]")
+
+
+def test_test_files_are_known_by_their_names_in_every_language() -> None:
+    from audit.origin import origin_of
+
+    names = ["order_test.go", "client_spec.rb", "api.test.ts", "api.spec.js", "OrderTest.php"]
+    names += ["ClientTest.java", "ClientTests.cs"]
+    assert {origin_of(f"src/{name}") for name in names} == {"test"}
+    assert {origin_of(f"src/{n}") for n in ("latest.go", "contest.ts", "Attest.cs")} == {
+        "production"
+    }
