@@ -64,11 +64,32 @@ class Baseline:
 def from_result(result: ScanResult, now: Optional[datetime] = None) -> Baseline:
     """Every finding of ``result``, sorted so that moving code does not reorder the file."""
     created = (now or datetime.now(timezone.utc)).isoformat(timespec="seconds")
+    identity = _identity_path(result)
     entries = sorted(
-        {BaselineEntry(f.fingerprint, f.rule, f.path, f.message) for f in result.findings},
+        {
+            BaselineEntry(f.fingerprint, f.rule, identity(f.path), f.message)
+            for f in result.findings
+        },
         key=lambda e: (e.path, e.rule, e.fingerprint),
     )
     return Baseline(tuple(entries), created)
+
+
+def _identity_path(result: ScanResult) -> Callable[[str], str]:
+    """Entry paths are relative to the project root (as fingerprints are), so a baseline
+    written from one directory applies from any other."""
+    from audit.discovery import project_root
+
+    roots = [project_root(Path(root)) for root in result.roots]
+
+    def identity(rel: str) -> str:
+        path = result.file_path(rel)
+        for root in sorted(roots, key=lambda r: len(r.parts), reverse=True):
+            if root in path.parents:
+                return path.relative_to(root).as_posix()
+        return rel
+
+    return identity
 
 
 def dumps(baseline: Baseline) -> str:
@@ -183,18 +204,17 @@ def scan_scope(
 ) -> Callable[[BaselineEntry], bool]:
     """Whether a scan of ``paths`` (with these rules and changed files) covers an entry.
 
-    Entry paths are relative to the display root the scanner used for each scan path
-    (the working directory when the path is inside it), as findings' paths are.
+    Entry paths are relative to each scan path's project root, as fingerprints are.
     """
-    from audit.discovery import display_root
+    from audit.discovery import project_root
 
-    roots = [(display_root(path), path.resolve()) for path in paths]
+    roots = [(project_root(path), path.resolve()) for path in paths]
 
     def covers(entry: BaselineEntry) -> bool:
         if not rule_enabled(entry.rule):
             return False
-        for display, scanned in roots:
-            file = (display / entry.path).resolve()
+        for project, scanned in roots:
+            file = (project / entry.path).resolve()
             if file != scanned and scanned not in file.parents:
                 continue
             return changed_files is None or file in changed_files

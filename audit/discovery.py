@@ -73,6 +73,30 @@ class _Ignore:
         return include
 
 
+# Files or folders that mark the top of a project.
+_PROJECT_MARKERS = (".git", ".hg", ".cancel-audit.yaml", ".cancel-audit-baseline.json")
+
+
+def project_root(path: Path) -> Path:
+    """Where a scanned path's project starts: the nearest enclosing folder with a VCS or
+    cancel-audit file, else where the scan shows paths from. Finding identities
+    (fingerprints, baseline entries) are relative to it, so a baseline written from one
+    directory applies from any other."""
+    resolved = path.resolve()
+    start = resolved if resolved.is_dir() else resolved.parent
+    for folder in (start, *start.parents):
+        if any(_exists(folder / marker) for marker in _PROJECT_MARKERS):
+            return folder
+    return display_root(path)
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except OSError:  # a folder we may not look into has no marker we can use
+        return False
+
+
 def display_root(path: Path) -> Path:
     """Findings are relative to the working directory when the scan is inside it."""
     cwd = Path.cwd().resolve()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
@@ -165,18 +166,24 @@ def fingerprint(rule: str, path: str, matched: str, occurrence: int) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
 
 
-def with_fingerprints(findings: list[Finding]) -> list[Finding]:
-    """Number identical matches in source order and give each its fingerprint."""
+def with_fingerprints(
+    findings: list[Finding], identity_path: Optional[Callable[[str], str]] = None
+) -> list[Finding]:
+    """Number identical matches in source order and give each its fingerprint.
+
+    ``identity_path`` maps a finding's shown path to the one its identity uses (relative
+    to the project, not to where the scan ran), so a baseline matches from any directory.
+    """
     seen: Counter[tuple[str, str, str]] = Counter()
     out = []
     for finding in sorted(findings, key=sort_key):
-        key = (finding.rule, finding.path, normalise_code(finding.matched))
+        path = identity_path(finding.path) if identity_path else finding.path
+        key = (finding.rule, path, normalise_code(finding.matched))
         occurrence = seen[key]
         seen[key] += 1
         out.append(
             dataclasses.replace(
-                finding,
-                fingerprint=fingerprint(finding.rule, finding.path, finding.matched, occurrence),
+                finding, fingerprint=fingerprint(finding.rule, path, finding.matched, occurrence)
             )
         )
     return out

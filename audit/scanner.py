@@ -14,7 +14,7 @@ import os
 import re
 import sys
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -23,7 +23,13 @@ from typing import Callable, Optional, TypeVar, Union
 
 from audit.catalog import load_catalog
 from audit.config import Config, apply_to_catalog
-from audit.discovery import PYTHON_SUFFIXES, DiscoveryOptions, SourceFile, discover
+from audit.discovery import (
+    PYTHON_SUFFIXES,
+    DiscoveryOptions,
+    SourceFile,
+    discover,
+    project_root,
+)
 from audit.facts import merge_facts
 from audit.findings import (
     CONFIDENCE_RANK,
@@ -155,7 +161,7 @@ def scan(options: ScanOptions, progress: Optional[ProgressCallback] = None) -> S
     )
     shown = stamp_fixes(shown, facts, catalog, config.markets)
     return ScanResult(
-        findings=tuple(with_fingerprints(shown)),
+        findings=tuple(with_fingerprints(shown, _identity_paths(options.paths, files))),
         inventory=tuple(sorted(inventory, key=lambda i: (i.path, i.line, i.column))),
         errors=tuple(sorted(errors, key=lambda e: e.path)),
         skipped=tuple(sorted(skipped, key=lambda s: s.path)),
@@ -168,6 +174,21 @@ def scan(options: ScanOptions, progress: Optional[ProgressCallback] = None) -> S
         files={file.rel: file.path.resolve() for file in files},
         facts=facts,
     )
+
+
+def _identity_paths(paths: Sequence[Path], files: Sequence[SourceFile]) -> Callable[[str], str]:
+    """A finding's path relative to its project root (see ``project_root``)."""
+    roots = sorted({project_root(p) for p in paths}, key=lambda r: len(r.parts), reverse=True)
+    where = {file.rel: file.path.resolve() for file in files}
+
+    def identity(rel: str) -> str:
+        path = where.get(rel)
+        for root in roots:
+            if path is not None and root in path.parents:
+                return path.relative_to(root).as_posix()
+        return rel
+
+    return identity
 
 
 def _scan_candidates(

@@ -61,8 +61,9 @@ def write(
 ) -> None:
     """Scan PATHS (default: .) and write every finding to the baseline file.
 
-    Run it, and later scans, from the same directory (the repository root): findings
-    are keyed by fingerprint, and a fingerprint includes the file's path.
+    Findings are keyed by fingerprint, which includes the file's path relative to the
+    project root (the nearest folder with .git, .hg, .cancel-audit.yaml or the baseline
+    file), so later scans match it from any working directory.
     """
     options: dict[str, Any] = ctx.obj or {}
     paths = paths or (Path("."),)

@@ -177,3 +177,31 @@ def test_loads_round_trips_and_checks_entries() -> None:
     assert baseline.created == "2024-03-01T00:00:00+00:00"
     with pytest.raises(BaselineError, match="no fingerprint string"):
         loads(text.replace('"abc"', "17"), "b.json")
+
+
+def test_a_baseline_applies_from_any_working_directory(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = project / "repo"
+    write(repo, "shop/cancels.py", CANCELS)
+    write(repo, "shop/jobs.py", NEW_SHIP)
+    (repo / ".git").mkdir()  # the project's root, wherever the scan runs from
+    elsewhere = project / "elsewhere"
+    elsewhere.mkdir()
+    baseline = project / "baseline.json"
+    monkeypatch.chdir(elsewhere)
+    assert invoke("baseline", "write", "../repo", "-o", str(baseline)).exit_code == 0
+    (repo / "shop" / "jobs.py").write_text("# nothing to ship any more\n", encoding="utf-8")
+
+    for cwd, target in [
+        (elsewhere, "../repo"),  # relative, outside the working directory
+        (project, "repo"),  # relative, inside it
+        (repo, "."),  # the project root itself
+        (repo / "shop", str(repo)),  # absolute, from a subfolder
+    ]:
+        monkeypatch.chdir(cwd)
+        result = invoke("scan", target, "--format", "json", "--baseline", str(baseline))
+        data = json.loads(result.output)
+        assert data["summary"]["new"] == 0, (cwd, target)
+        assert data["summary"]["baselined"] == 3, (cwd, target)
+        assert len(data["fixed"]) == 1, (cwd, target)  # the CA401 in jobs.py went
