@@ -11,6 +11,7 @@ where the scan found them, whatever the working directory.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import functools
 import importlib
@@ -452,16 +453,20 @@ def _account(fix: FileFix, project: _Project, after: str) -> str:
             fix.fixed[target.rule] = fix.fixed.get(target.rule, 0) + 1
             continue
         fix.kept.append(target)
-        if not any(n.rule == target.rule and n.line == target.line for n in fix.manual):
-            fix.manual.append(
-                ManualNote(
-                    target.rule,
-                    target.line,
-                    target.column,
-                    f"no automatic rewrite for this shape; `cancel-audit explain {target.rule}` "
-                    "shows what to use instead",
-                )
+        on_line = [n for n in fix.manual if n.rule == target.rule and n.line == target.line]
+        if on_line:  # the codemod's note, placed where the scan reported the finding
+            at = fix.manual.index(on_line[0])
+            fix.manual[at] = dataclasses.replace(on_line[0], column=target.column)
+            continue
+        fix.manual.append(
+            ManualNote(
+                target.rule,
+                target.line,
+                target.column,
+                f"no automatic rewrite for this shape; `cancel-audit explain {target.rule}` "
+                "shows what to use instead",
             )
+        )
     counts: dict[str, int] = {}
     for finding in new:
         counts[finding.rule] = counts.get(finding.rule, 0) + 1
