@@ -20,6 +20,7 @@ from typing import Any, Optional
 
 from audit.catalog import Catalog
 from audit.findings import Finding, InventoryEntry, ScanResult
+from audit.redact import redact_result
 from reports.charts import WIDE, bar_chart, stacked_chart
 from reports.load import Prior
 
@@ -531,6 +532,8 @@ def build_context(
         dataclasses.replace(r, name=f"{r.name} ({r.source})") if named[r.name] > 1 else r
         for r in repos
     ]
+    # credentials on a finding's line are masked, whether live or loaded from an old JSON
+    repos = [dataclasses.replace(r, result=redact_result(r.result)) for r in repos]
     anchors = unique_anchors([r.name for r in repos], "repo-")
     repo_contexts = [
         repository(repo, anchor, catalog, as_of) for repo, anchor in zip(repos, anchors)

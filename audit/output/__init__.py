@@ -33,7 +33,14 @@ FORMATS: dict[str, str] = {
 
 
 def renderer(name: str) -> Callable[[ScanResult, RenderContext], str]:
+    """The format's render function; every format sees credentials masked."""
+    from audit.redact import redact_result
+
     module_name, function = FORMATS[name].split(":")
     module = importlib.import_module(module_name)
     render: Callable[[ScanResult, RenderContext], str] = getattr(module, function)
-    return render
+
+    def masked(result: ScanResult, context: RenderContext) -> str:
+        return render(redact_result(result), context)
+
+    return masked

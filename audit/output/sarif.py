@@ -208,12 +208,19 @@ def _result(
     if with_baseline:
         out["baselineState"] = "unchanged" if finding.status == "baselined" else "new"
     edits = fixes.get(finding.fingerprint) if finding.fingerprint else None
-    if edits:
+    if edits and not _carries_credentials(edits):  # a fix is code: it cannot be masked
         rule = rules.get(finding.rule)
         description = rule.fix.detail if rule else f"Rewrite for {finding.rule}."
         out["fixes"] = [_fix(finding, edits, description)]
     out["properties"] = properties
     return out
+
+
+def _carries_credentials(edits: Sequence[ReplacementLike]) -> bool:
+    from audit.redact import redact
+
+    texts = [_replacement(edit).text for edit in edits]
+    return any(redact(text) != text for text in texts)
 
 
 def _notification(error: FileError) -> dict[str, Any]:
