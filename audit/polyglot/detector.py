@@ -379,7 +379,7 @@ class _Walker:
         if _mentions_error(value, self.catalog):
             self._report(self.catalog.code_rule(), node, _short(node), strong=True)
         found, path = self._match(value)
-        if found is not None:
+        if found is not None and not _is_label(node):
             role = "definition" if self.annotation_depth or not self.in_function() else "url"
             use = _Use(found.endpoint, found.version, found.strong, "url", _show(path))
             self._endpoint_use(use, role, node, lookup=False)
@@ -444,6 +444,34 @@ def _method_line(call: Node) -> Node:
     if name is not None and name.start_point[0] != call.start_point[0]:
         return name
     return call
+
+
+# Keys whose string value is text for people (n8n's displayName: 'POST /api/orders/search'),
+# not a request: the request itself is elsewhere (its routing url).
+_LABEL_KEYS = frozenset(
+    {
+        "displayName",
+        "display_name",
+        "description",
+        "title",
+        "summary",
+        "label",
+        "hint",
+        "placeholder",
+    }
+)
+
+
+def _is_label(node: Node) -> bool:
+    parent = node.parent
+    if parent is None or parent.type not in ("pair", "array_element_initializer"):
+        return False
+    key = parent.child_by_field_name("key") or (parent.named_children or [None])[0]
+    return (
+        key is not None
+        and key.start_byte < node.start_byte
+        and (text(key).strip("'\"") in _LABEL_KEYS)
+    )
 
 
 def _camel(name: str) -> str:

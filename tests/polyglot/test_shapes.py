@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from tests.polyglot.conftest import FIXTURES, scan_paths
 
 
@@ -54,3 +56,16 @@ def test_template_literal_resolves_the_version_constant() -> None:
     result = scan_paths(FIXTURES / "typescript/template_literal.ts")
     [first] = [i for i in result.inventory if i.line == 7]
     assert (first.endpoint, first.version) == ("reject_cancellation", "202309")
+
+
+def test_a_label_for_people_is_not_a_request(tmp_path: Path) -> None:
+    (tmp_path / "Orders.node.ts").write_text(
+        "// TikTok Shop n8n node\n"
+        "export const op = {\n"
+        "  displayName: 'POST /api/orders/search',\n"
+        "  routing: { request: { method: 'POST', url: '=/api/orders/search' } },\n"
+        "};\n",
+        encoding="utf-8",
+    )
+    result = scan_paths(tmp_path)
+    assert [(f.rule, f.line) for f in result.findings] == [("CA302", 4)]
