@@ -14,8 +14,8 @@ from typing import Any, Optional
 
 from audit.catalog import HOLE, Catalog
 from audit.findings import Finding, InventoryEntry
-from audit.polyglot.detector import PolyglotContext, PolyglotOutput, by_hand
 from audit.polyglot.hints import hint
+from audit.polyglot.results import PolyglotContext, PolyglotOutput, by_hand
 
 _VARIABLE = re.compile(r"\{\{[^}]*\}\}")  # Postman {{base_url}}, {{version}}
 

@@ -15,11 +15,19 @@ from dataclasses import dataclass, field
 from typing import Callable, Optional
 
 from audit.catalog import HOLE, Catalog, MethodMatch, PathMatch, Rule
-from audit.findings import Finding, InventoryEntry
-from audit.origin import PRODUCTION, marked, origin_of
+from audit.findings import InventoryEntry
+from audit.origin import PRODUCTION, origin_of
 from audit.polyglot import adoption, gating
 from audit.polyglot.bindings import Bindings, collect
-from audit.polyglot.hints import hint, title
+from audit.polyglot.results import (
+    PolyglotContext,
+    PolyglotOutput,
+    RawMatch,
+    confidence,
+    position,
+    stands_alone,
+    to_finding,
+)
 from audit.polyglot.strings import Evaluator
 from audit.polyglot.syntax import (
     ANNOTATIONS,
@@ -53,38 +61,13 @@ _DECLARATOR_PARENTS = frozenset(
 )  # fmt: skip
 
 
-@dataclass(frozen=True)
-class PolyglotContext:
-    path: str
-    language: str  # as shown in findings: "php", "typescript" ...
-    markets: tuple[str, ...]
-    file_has_context: bool
-    project_has_context: bool
-
-
-@dataclass
-class _Raw:
-    rule: Rule
-    node: Node
-    what: str
-    strong: bool
-    endpoint: Optional[str]
-    shape: str
-    function: Optional[str]
-    verdict: Optional[str]  # TikTok evidence of the enclosing class, else of the file
-    floor: str = "low"
-    at: Optional[Node] = None  # where the finding is shown, when not at the node's start
-    needs: frozenset[str] = frozenset()  # facts its functions must show (Rule.requires)
-    listing: bool = False  # a function around it lists by time or syncs everything
-
-
 @dataclass
 class _Frame:
     name: str
     is_wrapper: bool
     class_name: Optional[str]
     facts: set[str] = field(default_factory=set)
-    deferred: list[_Raw] = field(default_factory=list)
+    deferred: list[RawMatch] = field(default_factory=list)
 
 
 @dataclass
@@ -94,13 +77,6 @@ class _Use:
     strong: bool
     via: str  # "method", "url", "segments"
     description: str
-
-
-@dataclass
-class PolyglotOutput:
-    findings: list[Finding]
-    inventory: list[InventoryEntry]
-    suppressions: list[Suppression]
 
 
 class _Walker:
@@ -124,7 +100,7 @@ class _Walker:
         self.frames = [_Frame("<module>", False, None)]
         self.classes: list[tuple[str, Optional[str]]] = []  # (name, verdict)
         self.annotation_depth = 0
-        self.raw: list[_Raw] = []
+        self.raw: list[RawMatch] = []
         self.inventory: list[tuple[_Use, str, Node, Optional[str]]] = []
         self.comments: list[tuple[Node, Suppression]] = []
         self.skip: set[tuple[int, int, str]] = set()
@@ -397,7 +373,7 @@ class _Walker:
 
     def _report(self, rule: Rule, node: Node, what: str, strong: bool, floor: str = "low") -> None:
         self.raw.append(
-            _Raw(
+            RawMatch(
                 rule, node, what, strong, None, "code", self.function_name(), self.verdict(), floor
             )
         )
@@ -413,7 +389,7 @@ class _Walker:
         if rule is None:
             return
         shape = "definition" if role == "definition" else ("wrapper" if frame.is_wrapper else role)
-        raw = _Raw(
+        raw = RawMatch(
             rule, node, use.description, use.strong, use.endpoint, shape,
             self.function_name(), self.verdict(), at=at, needs=frozenset(rule.requires),
         )  # fmt: skip
@@ -506,87 +482,15 @@ def detect(source: bytes, root: Node, catalog: Catalog, context: PolyglotContext
             continue
         if used & set(raw.rule.live_with):
             continue  # 21011007 handling beside legacy shipping: still live (CA302 says so)
-        confidence = _confidence(raw, context)
-        if confidence is not None:
-            findings.append(_finding(raw, confidence, lines, context))
+        level = confidence(raw, context)
+        if level is not None:
+            findings.append(to_finding(raw, level, lines, context))
     inventory = [
-        InventoryEntry(use.endpoint, use.version, role, context.path, *_position(node, lines))
+        InventoryEntry(use.endpoint, use.version, role, context.path, *position(node, lines))
         for use, role, node, verdict in walker.inventory
         if use.strong or verdict != "other"
     ]
     suppressions = [
-        s.at(node.start_point[0] + 1, _stands_alone(node, lines)) for node, s in walker.comments
+        s.at(node.start_point[0] + 1, stands_alone(node, lines)) for node, s in walker.comments
     ]
     return PolyglotOutput(findings, inventory, suppressions)
-
-
-def _confidence(raw: _Raw, context: PolyglotContext) -> Optional[str]:
-    """None: weak evidence in code for another marketplace, not a TikTok Shop finding."""
-    if raw.strong:
-        return "high"
-    if raw.verdict == "other":
-        return None
-    if raw.verdict == "tiktok" or context.file_has_context:
-        return "high"
-    if context.project_has_context or raw.floor == "medium":
-        return "medium"
-    return "low"
-
-
-def _position(node: Node, lines: list[bytes]) -> tuple[int, int]:
-    row, column = node.start_point
-    line = lines[row] if row < len(lines) else b""
-    return row + 1, len(line[:column].decode("utf-8", "replace")) + 1
-
-
-def _stands_alone(node: Node, lines: list[bytes]) -> bool:
-    row, column = node.start_point
-    return (lines[row][:column] if row < len(lines) else b"").strip() == b""
-
-
-def _finding(raw: _Raw, confidence: str, lines: list[bytes], context: PolyglotContext) -> Finding:
-    rule = raw.rule
-    line, column = _position(raw.at or raw.node, lines)
-    end_row, end_col = (raw.at or raw.node).end_point
-    end_line_bytes = lines[end_row] if end_row < len(lines) else b""
-    message = rule.message.format(what=raw.what)
-    others = [m for m in context.markets if m != "US"]
-    if rule.us_only and others:
-        subject = (
-            f"Market {others[0]} still uses"
-            if len(others) == 1
-            else (f"Markets {', '.join(others)} still use")
-        )
-        message += f" {subject} the old behaviour: keep a path for them."
-    message += by_hand(rule.id, context.language)
-    origin = origin_of(context.path)
-    snippet = lines[line - 1].decode("utf-8", "replace").rstrip("\r") if line <= len(lines) else ""
-    return Finding(
-        rule=rule.id,
-        severity=rule.severity,
-        category=rule.category,
-        path=context.path,
-        line=line,
-        column=column,
-        end_line=end_row + 1,
-        end_column=len(end_line_bytes[:end_col].decode("utf-8", "replace")) + 1,
-        message=marked(message, origin),
-        snippet=snippet,
-        confidence=confidence,
-        fix="manual",
-        matched=text(raw.node),
-        origin=origin,
-        endpoint=raw.endpoint,
-        shape=raw.shape,
-        function=raw.function,
-        language=context.language,
-        hint=hint(rule.id, context.language),
-    )
-
-
-def by_hand(rule: str, language: str) -> str:
-    """The message's tail for a non-Python finding: the language and the change to make."""
-    change = hint(rule, language)
-    if not change:
-        return f" ({title(language)})"
-    return f" By hand ({title(language)}): {change}" + ("" if change[-1] in ";}." else ".")

@@ -7,8 +7,8 @@ import re
 
 from audit.catalog import Catalog
 from audit.findings import Finding, InventoryEntry
-from audit.polyglot.detector import PolyglotContext, PolyglotOutput, by_hand
 from audit.polyglot.hints import hint
+from audit.polyglot.results import PolyglotContext, PolyglotOutput, by_hand
 
 # Markdown punctuation around a path (`code`, (links), | tables |) ends it, like a space.
 _PUNCTUATION = re.compile(r"[`()\[\]|<>,;]")

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Optional
 
 from audit.findings import FileError
-from audit.polyglot.detector import PolyglotContext, PolyglotOutput
 from audit.polyglot.languages import DISPLAY, SourceKind, kind_for, parser
+from audit.polyglot.results import PolyglotContext, PolyglotOutput
 from audit.polyglot.syntax import Node
 from audit.scan_file import (
     Candidate,
