@@ -157,3 +157,16 @@ def test_us_only_rules_do_not_fire_without_the_us_market(tmp_path: Path) -> None
     write(tmp_path, "a.ts", REJECT_TS)
     assert scan_paths(tmp_path, markets=("UK",)).findings == ()
     assert [f.rule for f in scan_paths(tmp_path).findings] == ["CA101"]
+
+
+def test_json_and_yaml_that_are_not_api_documents_yield_nothing(tmp_path: Path) -> None:
+    write(tmp_path, "package.json", '{"name": "x", "scripts": {"t": "/api/orders/search"}}\n')
+    write(tmp_path, "broken.json", '{"paths": {"/return_refund/202309/cancellations/1/reject": \n')
+    write(
+        tmp_path, "ci.yml", "on: push\njobs: {a: {steps: [{run: 'curl /api/fulfillment/rts'}]}}\n"
+    )
+    write(tmp_path, "bad.yaml", "paths:\n\t- /return_refund/202309/cancellations/1/reject: [\n")
+    reject = '"/return_refund/202309/cancellations/1/reject"'
+    write(tmp_path, "deep.json", "[" * 100_000 + reject + "]" * 100_000)
+    result = scan_paths(tmp_path)
+    assert (result.findings, result.inventory, result.errors) == ((), (), ())
