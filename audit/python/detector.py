@@ -398,7 +398,10 @@ class _Visitor(cst.CSTVisitor):
         shape = call_shape(node, self.scope)
         if shape is None or shape.name not in self.model.wrappers:
             return
-        wrapper = self.model.resolve(shape, self.context.path, self._class_name())
+        class_name = self._class_name()
+        if shape.kind == "other" and self.model.is_foreign(self.context.path, class_name):
+            return  # shopee_client.get_orders() in another marketplace's code
+        wrapper = self.model.resolve(shape, self.context.path, class_name)
         if wrapper is None:
             return
         if wrapper.path == self.context.path and wrapper.qualname == self._function_name():

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Optional, Union
 
 from audit.catalog import HOLE, Catalog
-from audit.python.ast_values import AstStrings, dotted, fill, has_marker, marker
+from audit.python.ast_values import MARK, AstStrings, dotted, fill, has_marker, marker
 from audit.python.project_model import CallShape, ProjectModel, Wrapper
 
 # A request's URL handed to a signing function is not a request of its own (and a
@@ -52,6 +52,11 @@ class _Function:
     reads_flag: bool = False
     pending: bool = False
     loops: bool = False  # iterates (orders, packages): a job that decides, not a wrapper
+    nodes: list[ast.AST] = field(default_factory=list)  # every node of its body, walked once
+    strings: Optional[list[ast.expr]] = None  # its string-building expressions, found once
+    shapes: Optional[tuple[tuple[str, ...], str]] = None  # builder or join templates
+    shapes_key: Optional[int] = None  # the constants they were worked out with
+    uses_key: Optional[int] = None  # the constants, builders and joins its uses saw
     lookups: set[str] = field(default_factory=set)  # endpoints only looked up by given ids
 
     @property
@@ -89,6 +94,7 @@ class ModelBuilder:
             "|".join(re.escape(m) for m in catalog.context_markers), re.IGNORECASE
         )
         self.classes: dict[str, tuple[list[str], list[str], str, bool]] = {}
+        self.lookup_filters = {n for rule in catalog.rules.values() for n in rule.lookup_filters}
         self.foreign: set[tuple[str, str]] = set()
 
     # -- reading ------------------------------------------------------------------------
@@ -152,9 +158,15 @@ class ModelBuilder:
         joins: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
         functions = [f for m in self.modules.values() for f in m.functions]
         # Builders and join templates first: the functions that use them need them.
+        # ``build`` runs again as files calling the model join; what a function does
+        # is worked out again only when what it may use changed.
+        constants_key = hash(tuple(sorted(constants.items())))
         for module in self.modules.values():
             for function in module.functions:
-                found = self._shapes(module, function, constants)
+                if function.shapes_key != constants_key:
+                    function.shapes = self._shapes(module, function, constants)
+                    function.shapes_key = constants_key
+                found = function.shapes
                 if found is not None:
                     templates, kind = found
                     if kind == "builder":
@@ -163,9 +175,20 @@ class ModelBuilder:
                         params = tuple(function.params)
                         previous = joins.get(function.name, (params, ()))
                         joins[function.name] = (params, (*previous[1], *templates))
+        for _ in range(2):  # _make_request(method, resource, action) -> _do_request(...)
+            for function in functions:
+                if function.name not in joins:
+                    forwarded = _forwarded_templates(function, joins)
+                    if forwarded:
+                        joins[function.name] = (tuple(function.params), forwarded)
+        uses_key = hash(
+            (constants_key, repr(sorted(builders.items())), repr(sorted(joins.items())))
+        )
         for module in self.modules.values():
             for function in module.functions:
-                self._evaluate(module, function, constants, builders, joins)
+                if function.uses_key != uses_key:
+                    self._evaluate(module, function, constants, builders, joins)
+                    function.uses_key = uses_key
         groups, odoo_models = self._class_groups()
         model = ProjectModel(
             constants=constants,
@@ -204,7 +227,7 @@ class ModelBuilder:
     ) -> AstStrings:
         params = {name: marker(i) for i, name in enumerate(function.params)}
         local: dict[str, ast.expr] = {}
-        for node in ast.walk(function.node):
+        for node in function.nodes:
             if isinstance(node, ast.Assign) and len(node.targets) == 1:
                 target = node.targets[0]
                 if isinstance(target, ast.Name) and target.id not in params:
@@ -264,9 +287,9 @@ class ModelBuilder:
             if text is not None and self._probe(text) is not None:
                 return (_holes(text),), "builder"
         templates: list[str] = []
-        for node in _string_nodes(function.node):
+        for node in _string_nodes(function):
             text = evaluator.string(node)
-            if text is None or not has_marker(text) or "/" not in text or text in templates:
+            if text is None or not has_marker(text) or text in templates or not _url_like(text):
                 continue
             if self._probe(text) is None:
                 templates.append(text)
@@ -275,6 +298,8 @@ class ModelBuilder:
     def _probe(self, text: str) -> Optional[tuple[str, Optional[str], bool]]:
         """The endpoint a path with parameters uses: parameters taken as ids, or as
         whole unknown segments (a version passed in)."""
+        if "/" not in text:
+            return None  # most strings: messages, keys, formats
         whole_segments = re.sub(r"(?<=/)\x01\d+\x01(?=/|$)", HOLE, text)
         for candidate in (
             _MARKERS.sub(_PROBE, text),
@@ -300,7 +325,7 @@ class ModelBuilder:
         skipped: set[int] = set()
         returned: set[int] = set()
         looked_up: set[int] = set()  # nodes inside a call that names given ids
-        for node in ast.walk(function.node):
+        for node in function.nodes:
             if isinstance(node, _LOOPS):
                 function.loops = True
             if isinstance(node, ast.Call) and self._is_lookup(node):
@@ -336,7 +361,7 @@ class ModelBuilder:
                 function.reads_flag = True
         uses_before = len(function.uses)
         returned_uses = 0
-        for node in _string_nodes(function.node):
+        for node in _string_nodes(function):
             if id(node) in skipped:
                 continue
             text = evaluator.string(node)
@@ -358,7 +383,7 @@ class ModelBuilder:
 
     def _is_lookup(self, call: ast.Call) -> bool:
         """``search_cancellations(cancel_ids=[...])``: a lookup of given requests."""
-        names = {n for rule in self.catalog.rules.values() for n in rule.lookup_filters}
+        names = self.lookup_filters
         if any(k.arg in names for k in call.keywords):
             return True
         return any(
@@ -379,7 +404,7 @@ class ModelBuilder:
         return tuple(sites)
 
     def _add_use(self, function: _Function, text: str) -> bool:
-        match = self.catalog.match_path(text)
+        match = self.catalog.match_path(text) if "/" in text else None
         if match is None:
             return False
         function.uses.append((match.endpoint, match.version, match.strong))
@@ -448,6 +473,41 @@ class ModelBuilder:
         return dataclasses.replace(final, called=frozenset(moved))
 
 
+def _url_like(text: str) -> bool:
+    """``/order/{v}/orders{path}``, ``{base}/{resource}/{version}/{action}``, a full URL:
+    no message text (``"Order not found: {}/{}"``)."""
+    bare = _MARKERS.sub("", text)
+    return (
+        "/" in bare
+        and not any(c.isspace() for c in text)
+        and (text.startswith(("/", MARK)) or "://" in text)
+    )
+
+
+def _forwarded_templates(
+    function: _Function, joins: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]
+) -> tuple[str, ...]:
+    """The join templates of a join method this function hands its own parameters to:
+    ``return self._do_request(method, resource, action, ...)``."""
+    mine = {name: i for i, name in enumerate(function.params)}
+    for node in function.nodes:
+        if not isinstance(node, ast.Call):
+            continue
+        name = _callee(node.func)
+        if name is None or name not in joins:
+            continue
+        params, templates = joins[name]
+        values: dict[int, str] = {}
+        pairs = [(i, a) for i, a in enumerate(node.args)]
+        pairs += [(params.index(k.arg), k.value) for k in node.keywords if k.arg in params]
+        for index, arg in pairs:
+            if isinstance(arg, ast.Name) and arg.id in mine:
+                values[index] = marker(mine[arg.id])
+        if values:
+            return tuple(fill(template, values) for template in templates)
+    return ()
+
+
 def _endpoints(
     uses: list[tuple[str, Optional[str], bool]],
 ) -> tuple[tuple[str, Optional[str]], ...]:
@@ -495,7 +555,7 @@ def _function(
     params = [a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)]
     if class_name is not None and params and params[0] in ("self", "cls"):
         params = params[1:]
-    return _Function(path, node.name, class_name, node, params)
+    return _Function(path, node.name, class_name, node, params, nodes=list(ast.walk(node)))
 
 
 def _binding(statement: ast.stmt) -> Optional[tuple[str, ast.expr]]:
@@ -543,12 +603,16 @@ def _is_docstring(statement: ast.stmt) -> bool:
     )
 
 
-def _string_nodes(root: ast.AST) -> Iterator[ast.expr]:
-    """The outermost string-building expressions under ``root`` (docstrings excluded)."""
+def _string_nodes(function: _Function) -> Iterator[ast.expr]:
+    """The outermost string-building expressions of a function (docstrings excluded)."""
+    if function.strings is not None:
+        yield from function.strings
+        return
     docstrings = {
-        id(s.value) for s in ast.walk(root) if isinstance(s, ast.Expr) and _is_docstring(s)
+        id(s.value) for s in function.nodes if isinstance(s, ast.Expr) and _is_docstring(s)
     }
-    todo: list[ast.AST] = [root]
+    found: list[ast.expr] = []
+    todo: list[ast.AST] = [function.node]
     while todo:
         node = todo.pop()
         builds = isinstance(node, (ast.JoinedStr, ast.BinOp)) or (
@@ -561,9 +625,11 @@ def _string_nodes(root: ast.AST) -> Iterator[ast.expr]:
         )
         if (builds or formats) and id(node) not in docstrings:
             assert isinstance(node, ast.expr)
-            yield node
+            found.append(node)
             continue
         todo.extend(ast.iter_child_nodes(node))
+    function.strings = found
+    yield from found
 
 
 def _callee(func: ast.expr) -> Optional[str]:

@@ -39,12 +39,12 @@ def with_project_model(
     left = [f for f in others if not f.path.name.endswith(_PYTHON)]
     known: set[str] = set()
     for _ in range(_ROUNDS):
-        names = sorted(model.names() - known)
-        if not names or not rest:
+        called = sorted(model.callables() - known)
+        constants = sorted(model.path_constants() - known)
+        if not (called or constants) or not rest:
             break
-        known |= set(names)
-        pattern = re.compile(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in names) + rb")\b")
-        found, rest = _users(rest, pattern, prefilter, errors)
+        known |= {*called, *constants}
+        found, rest = _users(rest, _mentions(called, constants), prefilter, errors)
         if not found:
             break
         for candidate in found:
@@ -52,6 +52,16 @@ def with_project_model(
         pulled.extend(found)
         model = builder.build()
     return catalog.with_project(model), [*candidates, *pulled], [*rest, *left]
+
+
+def _mentions(called: list[str], constants: list[str]) -> re.Pattern[bytes]:
+    """A call of one of ``called`` (``name(``) or a mention of one of ``constants``."""
+    parts = []
+    if called:
+        parts.append(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in called) + rb")\s*\(")
+    if constants:
+        parts.append(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in constants) + rb")\b")
+    return re.compile(b"|".join(parts))
 
 
 def _users(

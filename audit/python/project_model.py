@@ -84,10 +84,13 @@ class ProjectModel:
     # (path, qualname) of functions that only return a path
     builder_functions: frozenset[tuple[str, str]] = frozenset()
 
-    def names(self) -> set[str]:
-        """Every name a file must mention to use something the model knows."""
-        paths = {name.rsplit(".", 1)[-1] for name, value in self.constants.items() if "/" in value}
-        return set(self.wrappers) | set(self.builders) | set(self.joins) | paths
+    def callables(self) -> set[str]:
+        """The names a file must call to use a wrapper, builder or join method."""
+        return set(self.wrappers) | set(self.builders) | set(self.joins)
+
+    def path_constants(self) -> set[str]:
+        """The names of constants that hold a path (``ORDER_SEARCH_PATH``, ``Paths.REJECT``)."""
+        return {name.rsplit(".", 1)[-1] for name, value in self.constants.items() if "/" in value}
 
     def is_foreign(self, path: str, class_name: Optional[str]) -> bool:
         return (path, class_name or "") in self.foreign or (path, "") in self.foreign
@@ -138,4 +141,7 @@ def _module_matches(path: str, module: str) -> bool:
     if parts and parts[-1] == "__init__":
         parts.pop()
     wanted = [p for p in module.split(".") if p]
-    return bool(wanted) and parts[-len(wanted) :] == wanted
+    if not wanted:
+        return False
+    # the module itself, or its package re-exporting it (``from .tools import f``)
+    return parts[-len(wanted) :] == wanted or parts[:-1][-len(wanted) :] == wanted

@@ -216,3 +216,59 @@ def test_findings_in_tests_and_vendored_copies_are_marked(tmp_path: Path) -> Non
     marked = [f.message for f in run(tmp_path).findings if f.origin == "test"]
     assert marked[0].endswith("[test code]")
     assert run(tmp_path).findings[0].to_dict()["origin"] == "production"
+
+
+def test_join_template_through_a_forwarding_method(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "client.py",
+        "class TikTokShopClient:\n"
+        '    base_url = "https://open-api.tiktokglobalshop.com"\n\n'
+        "    async def _make_request(self, method, resource, action, body=None):\n"
+        "        return await self._do_request(method, resource, action, body)\n\n"
+        "    async def _do_request(self, method, resource, action, body, api_version=None):\n"
+        "        version = api_version or self.api_version\n"
+        '        url_path = f"/{resource}/{version}/{action}"\n'
+        "        return await self.http.request(method, self.base_url + url_path, json=body)\n",
+    )
+    write(
+        tmp_path,
+        "tools.py",
+        "async def list_cancellations(client, since):\n"
+        '    return await client._make_request("POST", "return_refund", "cancellations/search",'
+        ' body={"update_time_ge": since})\n',
+    )
+    assert ("tools.py", "search_cancellations", 2, "call") in uses(tmp_path)
+    assert found(tmp_path) == []  # a listing by time, not a hunt for pending requests
+
+
+def test_a_job_that_loops_keeps_its_own_ship_finding(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "jobs.py",
+        'HEADER = "x-tts-access-token"\n\n\n'
+        "class ShippingJob:\n"
+        "    def run(self, orders):\n"
+        "        for order in orders:\n"
+        '            self.client.ship_package(order["package_id"])\n\n\n'
+        "def main(job, orders):\n"
+        "    job.run(orders)\n",
+    )
+    # run() iterates: it decides what ships, so the finding stays on its ship call
+    assert found(tmp_path) == [("jobs.py", 7, "CA401")]
+
+
+def test_webhook_type_list_with_eleven(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "api/webhooks.py",
+        'SIGN_HEADER = "x-tts-access-token"\n\n\n'
+        "def receive(event_type, data):\n"
+        "    if event_type in [1, 2, 11]:\n"
+        '        return data["order_id"]\n'
+        "    if event_type == 12:\n"
+        "        return None\n",
+    )
+    assert [u for u in uses(tmp_path) if u[1] == "cancellation_webhook"] == [
+        ("webhooks.py", "cancellation_webhook", 5, "handler")
+    ]
