@@ -44,9 +44,11 @@ from libcst.metadata import (
 
 from audit.findings import Finding
 from audit.python.code_tests import CodeTests, Simplified
+from audit.python.decisions import DECISION, GUARD
 from audit.python.matchers import mentions_error
 from audit.python.strings import Evaluator
 from codemods.base import AuditCodemod, FixSettings, ManualNote
+from codemods.hints import DECIDES
 
 # Ship calls on these endpoints still fail with 21011007: their handling must stay.
 # RemoveImportsVisitor needs a package to resolve ``from .errors import X``; when the
@@ -362,6 +364,13 @@ class RemoveAfterSaleHandling(AuditCodemod):
                     " dead only for US shops on v202309)",
                 )
             return
+        if self.standalone:
+            # On its own no guard moves a decision first: a deciding branch stays.
+            for site in sites:
+                if site.shape in (GUARD, DECISION):
+                    self._note_at(site, DECIDES)
+            sites = [s for s in sites if s.shape not in (GUARD, DECISION)]
+            self.targets = sites
         planner = _Planner(self)
         node.visit(planner)
         self._plan_dead_code(list(planner.blocks.values()))

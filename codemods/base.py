@@ -22,6 +22,7 @@ from libcst.metadata import PositionProvider, ProviderT
 
 from audit.catalog import Catalog, load_catalog
 from audit.facts import ProjectFacts
+from audit.python.decisions import judge_findings
 from audit.python.scope import ModuleScope, collect_scope
 from audit.python.strings import Evaluator
 from codemods.ship_options import ShipOptions
@@ -126,7 +127,10 @@ class AuditCodemod(VisitorBasedCodemodCommand):
             project_constants=dict(self.settings.project_constants),
         )
         output = detect(module, module.code.splitlines(), self.catalog, context)
-        return [finding for finding in output.findings if finding.rule == self.RULE]
+        mine = [finding for finding in output.findings if finding.rule == self.RULE]
+        scope = collect_scope(module)
+        scope.project_constants = self.settings.project_constants
+        return judge_findings(module, mine, scope, self.catalog)  # as scan judges them
 
     def target_within(self, node: cst.CSTNode, shape: Optional[str] = None) -> Optional[Finding]:
         """The target this codemod was asked to fix that lies within ``node``'s span (of

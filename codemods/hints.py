@@ -17,6 +17,13 @@ RETIRE_NOTE = (
     "(cancel-audit fix rewrites the callers first, then removes it)"
 )
 
+DECIDES = (
+    "this 21011007 branch decides what happens to a package whose buyer asked to "
+    "cancel, and on v202309 that package now ships instead: read the order's "
+    "is_buyer_request_cancel (Get Order List / Get Order Detail) before shipping, "
+    "decide there as this branch did, then delete the branch"
+)
+
 _NEEDS = {"order_detail": "Get Order Detail", "ship_package": "Ship Package"}
 
 
@@ -24,12 +31,7 @@ def manual_hint(finding: Finding, facts: ProjectFacts, markets: tuple[str, ...])
     """One sentence: why the finding is left to a person and the change to make."""
     others = ", ".join(m for m in markets if m != "US")
     if finding.shape == DECISION:
-        return (
-            "this 21011007 branch decides what happens to a package whose buyer asked to "
-            "cancel, and on v202309 that package now ships instead: read the order's "
-            "is_buyer_request_cancel (Get Order List / Get Order Detail) before shipping, "
-            "decide there as this branch did, then delete the branch"
-        )
+        return DECIDES
     if finding.defines:
         return (
             f"`{finding.defines}` stays while 21011007 handling left to a person still reads "

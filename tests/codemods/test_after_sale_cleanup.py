@@ -18,6 +18,7 @@ import pytest
 from libcst.codemod import CodemodContext, TransformSuccess, transform_module
 
 from audit.catalog import load_catalog
+from audit.findings import Finding
 from audit.prefilter import Prefilter
 from audit.python.detector import FileContext, detect
 from codemods.after_sale_cleanup import RemoveAfterSaleHandling
@@ -27,11 +28,28 @@ ROOT = Path(__file__).resolve().parents[2]
 BRIDGE = ROOT / "examples" / "legacy_oms" / "tiktok_bridge"
 
 
+def asked(code: str, settings: FixSettings | None = None) -> list[Finding]:
+    """Every CA201 finding of ``code``: what the runner asks the cleanup to remove once
+    any decision those branches made stands before the ship call (the guard's job)."""
+    constants = dict(settings.project_constants) if settings else {}
+    context = FileContext("m.py", ("US",), True, True, constants)
+    output = detect(cst.parse_module(code), code.splitlines(), load_catalog(), context)
+    return [finding for finding in output.findings if finding.rule == "CA201"]
+
+
+def cleanup(
+    name: str, settings: FixSettings | None, code: str, markets_aware: bool = True
+) -> RemoveAfterSaleHandling:
+    settings = settings or FixSettings()
+    targets = asked(code, settings) if settings.us_only or not markets_aware else None
+    return RemoveAfterSaleHandling(CodemodContext(filename=name), settings, targets)
+
+
 def apply(
     source: str, settings: FixSettings | None = None, dedent: bool = True
 ) -> tuple[str, RemoveAfterSaleHandling]:
-    codemod = RemoveAfterSaleHandling(CodemodContext(filename="m.py"), settings or FixSettings())
     text = textwrap.dedent(source) if dedent else source
+    codemod = cleanup("m.py", settings, text)
     return codemod.transform_module(cst.parse_module(text)).code, codemod
 
 
@@ -723,7 +741,7 @@ def test_imports_that_became_unused_go_and_others_stay() -> None:
 
 def test_runs_through_libcst_transform_module() -> None:
     source = textwrap.dedent(CASES["always-false test with else: the else body takes its place"][0])
-    result = transform_module(RemoveAfterSaleHandling(CodemodContext()), source)
+    result = transform_module(cleanup("m.py", None, source), source)
     assert isinstance(result, TransformSuccess)
     assert result.code == textwrap.dedent(
         CASES["always-false test with else: the else body takes its place"][1]
@@ -748,9 +766,10 @@ def test_runs_under_libcst_tool(tmp_path: Path) -> None:
                 try:
                     client.ship_package(package_id)
                 except ApiError as exc:
-                    if exc.code == AFTER_SALE:
-                        return None
-                    raise
+                    if exc.code != AFTER_SALE:
+                        raise
+                    client.reject_cancellation(package_id)  # then ship again
+                    client.ship_package(package_id)
                 return package_id
             """
         )
@@ -784,9 +803,7 @@ def example_settings(name: str, **replaced: str) -> FixSettings:
 
 def fix_example(name: str, **replaced: str) -> tuple[str, str, RemoveAfterSaleHandling]:
     before = (BRIDGE / name).read_text(encoding="utf-8")
-    codemod = RemoveAfterSaleHandling(
-        CodemodContext(filename=name), example_settings(name, **replaced)
-    )
+    codemod = cleanup(name, example_settings(name, **replaced), before)
     return before, codemod.transform_module(cst.parse_module(before)).code, codemod
 
 
@@ -821,7 +838,7 @@ def test_example_shipping_job() -> None:
     for comment in ("# nightly warehouse export", '"""Ship ready orders one package at a time."""'):
         assert comment in before and comment in after
     assert ca201_left(after, example_settings("shipping_job.py")) == 0
-    again = RemoveAfterSaleHandling(CodemodContext(), example_settings("shipping_job.py"))
+    again = cleanup("shipping_job.py", example_settings("shipping_job.py"), after)
     assert again.transform_module(cst.parse_module(after)).code == after
 
 

@@ -235,3 +235,17 @@ def test_a_decision_that_cannot_move_exactly_is_left_to_a_person(tmp_path: Path,
     assert jobs.read_text() == before
     assert "decide there as this branch did" in output
     assert "`AFTER_SALE` stays while 21011007 handling left to a person still reads it" in output
+
+
+def test_on_its_own_the_cleanup_keeps_a_deciding_branch() -> None:
+    """Under ``python -m libcst.tool`` no guard runs first: the hold must stay."""
+    import libcst as cst
+    from libcst.codemod import CodemodContext
+
+    from codemods.after_sale_cleanup import RemoveAfterSaleHandling
+
+    source = HEADER.replace("from .client import ApiError\n", "") + HOLD
+    codemod = RemoveAfterSaleHandling(CodemodContext(filename="jobs.py"))
+    code = codemod.transform_module(cst.parse_module(source)).code
+    assert code == source
+    assert any("decide there as this branch did" in n.message for n in codemod.manual)
