@@ -241,3 +241,27 @@ def test_result_json_round_trips(legacy_result: ScanResult) -> None:
 def test_load_result_reports_unreadable_files(tmp_path: Path) -> None:
     with pytest.raises(LoadError, match="cannot read scan result"):
         load_result(tmp_path / "missing.json")
+
+
+def test_a_live_report_reads_the_same_from_any_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    root = Path(__file__).resolve().parents[2]
+    repo = tmp_path / "repo" / "legacy_oms"
+    shutil.copytree(root / "examples" / "legacy_oms", repo)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    reports = []
+    for cwd, target in [(repo, "."), (elsewhere, "../repo/legacy_oms"), (tmp_path, str(repo))]:
+        monkeypatch.chdir(cwd)
+        out = tmp_path / f"report{len(reports)}.md"
+        result = run(target, "-o", str(out), "--as-of", "2024-03-01")
+        assert result.exit_code == 0, result.output
+        # the source line names the path as given, and paths are shown from the working
+        # directory when the project is inside it; everything else is the same
+        text = out.read_text().replace("repo/legacy&#95;oms/", "")
+        reports.append([line for line in text.splitlines() if "live scan" not in line])
+    assert reports[0] == reports[1] == reports[2]
+    assert any("Automatic" in line or "automatic" in line for line in reports[0])
