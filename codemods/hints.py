@@ -30,6 +30,8 @@ _NEEDS = {"order_detail": "Get Order Detail", "ship_package": "Ship Package"}
 def manual_hint(finding: Finding, facts: ProjectFacts, markets: tuple[str, ...]) -> str:
     """One sentence: why the finding is left to a person and the change to make."""
     others = ", ".join(m for m in markets if m != "US")
+    if finding.language != "python":  # the scan wrote the change in the file's language
+        return finding.hint or f"`cancel-audit explain {finding.rule}` shows the change"
     if finding.shape == DECISION:
         return DECIDES
     if finding.defines:
