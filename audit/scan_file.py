@@ -16,7 +16,7 @@ from audit.config import Config
 from audit.discovery import SourceFile
 from audit.facts import FunctionFact
 from audit.findings import FileError, Finding, InventoryEntry
-from audit.source import SourceError, decode
+from audit.source import SourceError, decode, python_lines
 from audit.suppressions import Suppression
 
 if TYPE_CHECKING:
@@ -103,7 +103,7 @@ def scan_file(candidate: Candidate, job: ScanJob) -> FileOutcome:
         project_has_context=job.project_has_context,
         project_constants=job.constants,
     )
-    lines = source.text.splitlines()
+    lines = python_lines(source.text)  # as Python counts lines: a form feed ends none
     try:
         output = detect(module, lines, catalog, context)
         enabled = [f for f in output.findings if config.rule_enabled(f.rule)]

@@ -4,11 +4,28 @@ from __future__ import annotations
 
 import codecs
 import io
+import re
 import tokenize
 from dataclasses import dataclass
 from pathlib import Path
 
 _BINARY_PROBE = 8192
+
+
+# Python ends a line at \n, \r\n or \r only; str.splitlines() also splits at \x0b, \x0c,
+# \x1c-\x1e, \x85, \u2028 and \u2029, which would shift every line number after one.
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def python_lines(text: str, keepends: bool = False) -> list[str]:
+    """``text.splitlines()`` as Python's tokenizer counts lines."""
+    if keepends:
+        lines = [m.group(0) for m in re.finditer(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z", text)]
+        return lines
+    lines = _LINE_END.split(text)
+    if lines[-1] == "":
+        lines.pop()
+    return lines
 
 
 class SourceError(Exception):

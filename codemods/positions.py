@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import TypeVar
 
 from audit.findings import Finding
+from audit.source import python_lines
 from codemods.base import ManualNote
 
 _Noted = TypeVar("_Noted", Finding, ManualNote)
@@ -20,7 +21,7 @@ _Noted = TypeVar("_Noted", Finding, ManualNote)
 
 def line_map(source: str, target: str) -> dict[int, int]:
     """1-based line in ``source`` -> the same, untouched line in ``target``."""
-    matcher = difflib.SequenceMatcher(None, source.splitlines(), target.splitlines(), False)
+    matcher = difflib.SequenceMatcher(None, python_lines(source), python_lines(target), False)
     mapping: dict[int, int] = {}
     for tag, i1, i2, j1, _ in matcher.get_opcodes():
         if tag == "equal":

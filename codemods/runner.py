@@ -31,7 +31,7 @@ from audit.fixability import FIXABLE
 from audit.python.decisions import GUARD
 from audit.python.detector import FileContext, detect
 from audit.scan_file import apply_suppressions
-from audit.source import SourceError, decode, read_bytes
+from audit.source import SourceError, decode, python_lines, read_bytes
 from audit.staged import PlannedWrite, digest
 from codemods.base import AuditCodemod, FixSettings, ManualNote
 from codemods.freed_helpers import DropFreedHelpers, references
@@ -86,8 +86,8 @@ class FileFix:
     def diff(self) -> str:
         before = "/dev/null" if self.created else f"a/{self.rel}"
         lines = difflib.unified_diff(
-            self.before.splitlines(keepends=True),
-            self.after.splitlines(keepends=True),
+            python_lines(self.before, keepends=True),
+            python_lines(self.after, keepends=True),
             before,
             f"b/{self.rel}",
         )
@@ -207,7 +207,22 @@ def plan_fixes(
     rules: Optional[frozenset[str]] = None,
     unsafe: bool = False,
 ) -> FixPlan:
-    """The rewrites of ``result``'s fixable findings; nothing is written."""
+    """The rewrites of ``result``'s fixable findings; nothing is written.
+
+    libcst parses and visits where the scan does: on a thread with a large stack and
+    recursion limit (its native parser overflows the main thread's stack on a long flat
+    expression, and the process dies)."""
+    from audit.scanner import run_with_deep_stack
+
+    return run_with_deep_stack(lambda: _plan_fixes(result, config, rules, unsafe))
+
+
+def _plan_fixes(
+    result: ScanResult,
+    config: Config,
+    rules: Optional[frozenset[str]],
+    unsafe: bool,
+) -> FixPlan:
     catalog = apply_to_catalog(config, load_catalog())
     wanted = {rule for rule in CODEMODS if rules is None or rule in rules}
     fixable = [f for f in result.findings if f.rule in wanted and f.fix in FIXABLE]
@@ -427,7 +442,7 @@ def _account(fix: FileFix, project: _Project, after: str) -> str:
     context = FileContext(
         rel, project.config.markets, True, True, dict(project.settings(rel).project_constants)
     )
-    output = detect(module, after.splitlines(), project.catalog, context)
+    output = detect(module, python_lines(after), project.catalog, context)
     now, _, _ = apply_suppressions(output.findings, output.suppressions)
     # what the scan would show: live 21011007 constants and hidden confidences are not due
     visible = CONFIDENCE_RANK[project.config.min_confidence]

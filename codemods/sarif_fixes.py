@@ -13,13 +13,14 @@ import difflib
 from audit.config import Config
 from audit.findings import ScanResult
 from audit.output.sarif import Replacement
+from audit.source import python_lines
 from codemods.runner import FileFix, plan_fixes
 
 
 def line_replacements(fix: FileFix) -> list[Replacement]:
     """Whole-line edits that turn the file's text before into its text after."""
-    before = fix.before.splitlines(keepends=True)
-    after = fix.after.splitlines(keepends=True)
+    before = python_lines(fix.before, keepends=True)
+    after = python_lines(fix.after, keepends=True)
     path = fix.rel if fix.created else None
     edits = []
     matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
