@@ -43,4 +43,5 @@ def write_bytes_atomic(path: Path, data: bytes, mode: Optional[int] = None) -> N
 
 
 def write_text_atomic(path: Path, text: str, encoding: str = "utf-8") -> None:
-    write_bytes_atomic(path, text.encode(encoding))
+    # A file name that is not UTF-8 reaches a report as lone surrogates: write it as \xNN.
+    write_bytes_atomic(path, text.encode(encoding, "backslashreplace"))

@@ -114,9 +114,20 @@ def _rel(path: Path, root: Path) -> str:
 def _relative(path: Path, root: Path) -> str:
     """``path`` (whose folders are already resolved) relative to ``root``, POSIX style."""
     try:
-        return path.relative_to(root).as_posix()
+        return printable_name(path.relative_to(root).as_posix())
     except ValueError:
-        return path.as_posix()
+        return printable_name(path.as_posix())
+
+
+def printable_name(name: str) -> str:
+    """A file name as reports show it: bytes that are not UTF-8 (which Python keeps as
+    lone surrogates, unencodable in JSON, SARIF or a fingerprint) become ``\\xNN``.
+    The file itself is still opened by its real name (``ScanResult.files``)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return name
 
 
 def _read_ignore_file(path: Path) -> Optional[Any]:

@@ -163,7 +163,8 @@ def normalise_code(code: str) -> str:
 def fingerprint(rule: str, path: str, matched: str, occurrence: int) -> str:
     """Stable identity of a finding: no line numbers, so edits elsewhere keep it."""
     key = "\x1f".join((rule, path, normalise_code(matched), str(occurrence)))
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
+    # surrogateescape: a file name that is not UTF-8 still has its one fingerprint
+    return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:20]
 
 
 def with_fingerprints(

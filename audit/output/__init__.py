@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 from dataclasses import dataclass
 from typing import Callable
@@ -34,6 +35,7 @@ FORMATS: dict[str, str] = {
 
 def renderer(name: str) -> Callable[[ScanResult, RenderContext], str]:
     """The format's render function; every format sees credentials masked."""
+    from audit.discovery import printable_name
     from audit.redact import redact_result
 
     module_name, function = FORMATS[name].split(":")
@@ -41,6 +43,8 @@ def renderer(name: str) -> Callable[[ScanResult, RenderContext], str]:
     render: Callable[[ScanResult, RenderContext], str] = getattr(module, function)
 
     def masked(result: ScanResult, context: RenderContext) -> str:
-        return render(redact_result(result), context)
+        # roots as typed may hold file names that are not UTF-8: show them as \xNN
+        roots = tuple(printable_name(root) for root in result.roots)
+        return render(dataclasses.replace(redact_result(result), roots=roots), context)
 
     return masked
