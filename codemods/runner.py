@@ -34,6 +34,7 @@ from audit.scan_file import apply_suppressions
 from audit.source import SourceError, decode, python_lines, read_bytes
 from audit.staged import PlannedWrite, digest
 from codemods.base import AuditCodemod, FixSettings, ManualNote
+from codemods.cost import refusal as rewrite_refusal
 from codemods.freed_helpers import DropFreedHelpers, references
 from codemods.freed_imports import DropFreedImports, referenced_names
 from codemods.helper_module import (
@@ -141,7 +142,7 @@ class _Project:
 
     @functools.cached_property
     def ship_options(self) -> ShipOptions:
-        texts = (text for _, text, _ in self.sources.values())
+        texts = (t for _, t, _ in self.sources.values() if rewrite_refusal(t) is None)
         return ship_options(texts, self.catalog, self.constants)
 
     def settings(self, rel: str) -> FixSettings:
@@ -351,6 +352,10 @@ def _fix_file(
     targets: list[Finding],
 ) -> FileFix:
     fix = FileFix(path, rel, original, text, encoding, targets=targets)
+    too_costly = rewrite_refusal(text)
+    if too_costly is not None:
+        fix.failure = too_costly
+        return fix
     settings = project.settings(rel)
     names = _module_names(path)
     helper = _helper_import(path)
