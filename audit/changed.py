@@ -6,7 +6,10 @@ untracked and not ignored: a new file not yet added is new code too. Deleted fil
 left out (there is nothing to scan). Only Python files are returned.
 
 git runs as a subprocess with a timeout and no shell; every failure becomes a
-:class:`ChangedFilesError` worded for the user.
+:class:`ChangedFilesError` worded for the user. Nothing the scanned repository configures
+runs: its fsmonitor, hooks, pager, external diff and textconv, and the clean/smudge/process
+commands of its filter drivers are switched off on git's command line (which overrides
+the repository's config), system config is not read, and git never prompts.
 """
 
 from __future__ import annotations
@@ -26,13 +29,70 @@ class ChangedFilesError(Exception):
     """git could not say which files changed (exit status 2)."""
 
 
+# Settings a repository (one unpacked from an archive, say) could use to run a command.
+_SAFE_CONFIG = (
+    "core.fsmonitor=false",
+    "core.hooksPath=/dev/null",
+    "core.pager=cat",
+    "diff.external=",
+    "core.untrackedCache=false",
+    "core.sshCommand=",
+    "core.askPass=",
+    "credential.helper=",
+    "protocol.allow=never",
+)
+# What git would otherwise take from the environment to run, prompt or page.
+_UNSAFE_ENV = ("GIT_EXTERNAL_DIFF", "GIT_PAGER", "GIT_ASKPASS", "SSH_ASKPASS", "GIT_SSH_COMMAND")
+
+
+def _safe_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in _UNSAFE_ENV}
+    env.update(
+        GIT_OPTIONAL_LOCKS="0",  # no index refresh written back, so no index hooks
+        GIT_CONFIG_NOSYSTEM="1",
+        GIT_TERMINAL_PROMPT="0",
+        GIT_PAGER="cat",
+        PAGER="cat",
+        LC_ALL="C",
+    )
+    return env
+
+
+def _git_command(args: list[str], drivers: Iterable[str] = ()) -> list[str]:
+    settings = list(_SAFE_CONFIG)
+    for driver in drivers:  # an empty command is no filter
+        settings += [f"filter.{driver}.{key}=" for key in ("clean", "smudge", "process")]
+        settings.append(f"filter.{driver}.required=false")
+    options = [part for setting in settings for part in ("-c", setting)]
+    return ["git", "--no-pager", *options, *args]
+
+
+def _filter_drivers(cwd: Path) -> list[str]:
+    """The filter drivers the repository configures (reading config runs nothing)."""
+    listing = ["config", "-z", "--name-only", "--get-regexp", r"^filter\."]
+    done = _run(_git_command(listing), cwd, "config")
+    names = set()
+    for key in done.stdout.split(b"\0"):
+        text = os.fsdecode(key)
+        if text.count(".") >= 2:
+            names.add(text[len("filter.") : text.rindex(".")])
+    return sorted(names)
+
+
 def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
-    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
+    drivers = _filter_drivers(cwd) if args[:1] in (["diff"], ["ls-files"]) else []
+    if args[:1] == ["diff"]:
+        args = ["diff", "--no-ext-diff", "--no-textconv", *args[1:]]
+    return _run(_git_command(args, drivers), cwd, args[0])
+
+
+def _run(command: list[str], cwd: Path, verb: str) -> subprocess.CompletedProcess[bytes]:
     try:
         return subprocess.run(
-            ["git", *args],
+            command,
             cwd=cwd,
-            env=env,
+            env=_safe_env(),
+            stdin=subprocess.DEVNULL,
             capture_output=True,
             timeout=GIT_TIMEOUT_SECONDS,
             check=False,
@@ -43,7 +103,7 @@ def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
         ) from None
     except subprocess.TimeoutExpired:
         raise ChangedFilesError(
-            f"git {args[0]} took longer than {GIT_TIMEOUT_SECONDS:.0f} seconds."
+            f"git {verb} took longer than {GIT_TIMEOUT_SECONDS:.0f} seconds."
         ) from None
 
 
