@@ -95,11 +95,25 @@ def load_config(path: Optional[Path], catalog: Catalog) -> Config:
     return parse_config(raw, catalog, source=str(path))
 
 
+MAX_CONFIG_BYTES = 1_000_000
+
+
 def _read_text(path: Path) -> str:
+    """The file's text; a UTF-8 BOM (Windows editors write one) is not part of it."""
     try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read config file {path}: {exc}") from exc
+        if path.stat().st_size > MAX_CONFIG_BYTES:
+            raise ConfigError(f"config file {path} is larger than {MAX_CONFIG_BYTES // 1000} KB")
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"cannot read config file {path}: byte {exc.start} is not UTF-8") from exc
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc.strerror or exc}") from exc
+
+
+def _short(value: Any) -> str:
+    """A value as an error message quotes it: never more than a line."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _read_raw(path: Path) -> dict[str, Any]:
@@ -113,14 +127,28 @@ def _read_raw(path: Path) -> dict[str, Any]:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{path} is not valid TOML: {exc}") from exc
-        section = data.get("tool", {}).get("cancel-audit", {})
+        except RecursionError:
+            raise ConfigError(f"{path} is not valid TOML: it nests too deeply") from None
+        tool = data.get("tool", {})
+        if not isinstance(tool, dict):
+            raise ConfigError(
+                f"{path}: 'tool' must be a table ([tool.cancel-audit]), not {_short(tool)}"
+            )
+        section = tool.get("cancel-audit", {})
         if not isinstance(section, dict):
             raise ConfigError(f"{path}: [tool.cancel-audit] must be a table")
+        _check_depth(section, str(path))
         return section
     import yaml
 
+    from audit.bounded_yaml import BoundedYamlError, load
+
     try:
-        data = yaml.safe_load(text)
+        data = load(text)
+    except BoundedYamlError as exc:
+        raise ConfigError(f"{path} is refused: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path} is not valid YAML: it nests too deeply") from None
     except yaml.YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
         line = f" (line {where.line + 1})" if where is not None else ""
@@ -132,6 +160,22 @@ def _read_raw(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ConfigError(f"{path} must hold a mapping of settings, not {type(data).__name__}")
     return data
+
+
+_MAX_DEPTH = 32
+
+
+def _check_depth(value: Any, where: str) -> None:
+    """No setting nests deeper than a few levels; deeper is a mistake, or an attack."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > _MAX_DEPTH:
+            raise ConfigError(f"{where}: settings nest more than {_MAX_DEPTH} levels deep")
+        children = (
+            item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        )
+        stack.extend((child, depth + 1) for child in children)
 
 
 def _unknown(kind: str, key: str, valid: list[str], where: str) -> ConfigError:
@@ -146,6 +190,21 @@ def _string_list(value: Any, key: str, where: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
         raise ConfigError(f"{where}: '{key}' must be a list of non-empty strings")
     return list(value)
+
+
+def parse_excludes(value: Any, where: str) -> tuple[str, ...]:
+    """gitignore-style globs, each one checked the way discovery will compile it."""
+    import pathspec
+
+    globs = _string_list(value, "exclude", where)
+    for glob in globs:
+        try:
+            pathspec.GitIgnoreSpec.from_lines([glob])
+        except Exception as exc:  # pathspec raises its own error types, and ValueError
+            raise ConfigError(
+                f"{where}: exclude pattern {_short(glob)} is not a valid gitignore glob"
+            ) from exc
+    return tuple(globs)
 
 
 def parse_size(value: Any, where: str = "config") -> int:
@@ -243,7 +302,9 @@ def _parse_patterns(value: Any, catalog: Catalog, where: str) -> dict[str, Any]:
 
 def _choice(value: Any, key: str, choices: tuple[str, ...], where: str) -> str:
     if value not in choices:
-        raise ConfigError(f"{where}: '{key}' must be one of {', '.join(choices)}, not {value!r}")
+        raise ConfigError(
+            f"{where}: '{key}' must be one of {', '.join(choices)}, not {_short(value)}"
+        )
     return str(value)
 
 
@@ -253,7 +314,9 @@ def parse_markets(value: Any, where: str) -> tuple[str, ...]:
     for market in markets:
         code = market.strip().upper()
         if not re.fullmatch(r"[A-Z]{2}", code):
-            raise ConfigError(f"{where}: market {market!r} is not a two-letter code such as US")
+            raise ConfigError(
+                f"{where}: market {_short(market)} is not a two-letter code such as US"
+            )
         normalised.append("UK" if code == "GB" else code)
     if not normalised:
         raise ConfigError(f"{where}: 'markets' must name at least one market, e.g. [US]")
@@ -274,7 +337,7 @@ def _boolean(value: Any, key: str, where: str) -> bool:
 
 _KEYS: dict[str, Callable[[Any, Catalog, str], dict[str, Any]]] = {
     "markets": lambda v, c, w: {"markets": parse_markets(v, w)},
-    "exclude": lambda v, c, w: {"exclude": tuple(_string_list(v, "exclude", w))},
+    "exclude": lambda v, c, w: {"exclude": parse_excludes(v, w)},
     "max-file-size": lambda v, c, w: {"max_file_size": parse_size(v, w)},
     "rules": _parse_rules,
     "patterns": _parse_patterns,
