@@ -52,6 +52,7 @@ class _Function:
     reads_flag: bool = False
     pending: bool = False
     loops: bool = False  # iterates (orders, packages): a job that decides, not a wrapper
+    overrides: bool = False  # calls super().<its own name>(): a framework method's override
     nodes: list[ast.AST] = field(default_factory=list)  # every node of its body, walked once
     strings: Optional[list[ast.expr]] = None  # its string-building expressions, found once
     shapes: Optional[tuple[tuple[str, ...], str]] = None  # builder or join templates
@@ -94,6 +95,7 @@ class ModelBuilder:
             "|".join(re.escape(m) for m in catalog.context_markers), re.IGNORECASE
         )
         self.classes: dict[str, tuple[list[str], list[str], str, bool]] = {}
+        self.path_names: set[str] = set()  # constants that hold a path, by their last name
         self.lookup_filters = {n for rule in catalog.rules.values() for n in rule.lookup_filters}
         self.foreign: set[tuple[str, str]] = set()
 
@@ -181,6 +183,7 @@ class ModelBuilder:
                     forwarded = _forwarded_templates(function, joins)
                     if forwarded:
                         joins[function.name] = (tuple(function.params), forwarded)
+        self.path_names = {k.rsplit(".", 1)[-1] for k, v in constants.items() if "/" in v}
         uses_key = hash(
             (constants_key, repr(sorted(builders.items())), repr(sorted(joins.items())))
         )
@@ -318,14 +321,24 @@ class ModelBuilder:
         builders: dict[str, str],
         joins: dict[str, tuple[tuple[str, ...], tuple[str, ...]]],
     ) -> None:
-        evaluator = self._evaluator(module, function, constants)
+        evaluators: list[AstStrings] = []
+
+        def evaluator() -> AstStrings:  # most functions never need one
+            if not evaluators:
+                evaluators.append(self._evaluator(module, function, constants))
+            return evaluators[0]
+
+        relevant = False  # holds a path piece: "/..." or a constant that holds a path
         function.uses, function.calls = [], []  # ``build`` runs again as files join
         function.reads_flag = function.pending = function.loops = False
         function.lookups = set()
+        function.overrides = False
         skipped: set[int] = set()
         returned: set[int] = set()
         looked_up: set[int] = set()  # nodes inside a call that names given ids
         for node in function.nodes:
+            if _calls_super(node, function.name):
+                function.overrides = True
             if isinstance(node, _LOOPS):
                 function.loops = True
             if isinstance(node, ast.Call) and self._is_lookup(node):
@@ -348,23 +361,29 @@ class ModelBuilder:
                     self._add_use(function, builders[name])
                 elif name in joins:
                     params, templates = joins[name]
-                    values = _arguments(node, evaluator, params)
+                    values = _arguments(node, evaluator(), params)
                     for template in templates:
                         if self._add_use(function, fill(template, values)):
                             break
                 function.calls.append(_shape(node.func, name, module, function))
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                relevant = relevant or "/" in node.value
+                function.reads_flag |= self.catalog.cancel_flag in node.value
+                function.pending |= bool(PENDING.search(node.value))
             elif isinstance(node, ast.keyword) and node.arg == self.catalog.cancel_flag:
                 function.reads_flag = True
-            elif isinstance(node, ast.Name) and PENDING.search(node.id):
-                function.pending = True
-            elif isinstance(node, ast.Attribute) and node.attr == self.catalog.cancel_flag:
-                function.reads_flag = True
+            elif isinstance(node, ast.Name):
+                function.pending |= bool(PENDING.search(node.id))
+                relevant = relevant or node.id in self.path_names
+            elif isinstance(node, ast.Attribute):
+                function.reads_flag |= node.attr == self.catalog.cancel_flag
+                relevant = relevant or node.attr in self.path_names
         uses_before = len(function.uses)
         returned_uses = 0
-        for node in _string_nodes(function):
+        for node in _string_nodes(function) if relevant else ():
             if id(node) in skipped:
                 continue
-            text = evaluator.string(node)
+            text = evaluator().string(node)
             if text is None:
                 continue
             if self.catalog.cancel_flag in text:
@@ -473,6 +492,18 @@ class ModelBuilder:
         return dataclasses.replace(final, called=frozenset(moved))
 
 
+def _calls_super(node: ast.AST, name: str) -> bool:
+    """``super().button_validate()`` inside ``button_validate``."""
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == name
+        and isinstance(node.func.value, ast.Call)
+        and isinstance(node.func.value.func, ast.Name)
+        and node.func.value.func.id == "super"
+    )
+
+
 def _url_like(text: str) -> bool:
     """``/order/{v}/orders{path}``, ``{base}/{resource}/{version}/{action}``, a full URL:
     no message text (``"Order not found: {}/{}"``)."""
@@ -537,6 +568,7 @@ def _wrapper(
         thin=not function.loops,
         chain=chain,
         reads_flag=function.reads_flag or reads_flag,
+        override=function.overrides,
         pending=function.pending or pending,
     )
 

@@ -17,7 +17,7 @@ from audit.python.model_builder import ModelBuilder
 from audit.scan_file import Candidate
 from audit.source import SourceError, decode, read_bytes
 
-_ROUNDS = 3  # wrappers of wrappers found in files pulled in on an earlier round
+_ROUNDS = 2  # callers of wrappers, then callers of wrappers found in those files
 _PYTHON = (".py", ".pyw", ".pyi")
 
 
@@ -40,11 +40,13 @@ def with_project_model(
     known: set[str] = set()
     for _ in range(_ROUNDS):
         called = sorted(model.callables() - known)
+        overrides = sorted(model.overrides() - known)
         constants = sorted(model.path_constants() - known)
-        if not (called or constants) or not rest:
+        if not (called or overrides or constants) or not rest:
             break
-        known |= {*called, *constants}
-        found, rest = _users(rest, _mentions(called, constants), prefilter, errors)
+        known |= {*called, *overrides, *constants}
+        pattern = _mentions(called, overrides, constants)
+        found, rest = _users(rest, pattern, prefilter, errors)
         if not found:
             break
         for candidate in found:
@@ -54,11 +56,15 @@ def with_project_model(
     return catalog.with_project(model), [*candidates, *pulled], [*rest, *left]
 
 
-def _mentions(called: list[str], constants: list[str]) -> re.Pattern[bytes]:
-    """A call of one of ``called`` (``name(``) or a mention of one of ``constants``."""
+def _mentions(called: list[str], overrides: list[str], constants: list[str]) -> re.Pattern[bytes]:
+    """A call of one of ``called`` (``name(``), of an override through ``self.`` or
+    ``env[...]``, or a mention of one of ``constants``."""
     parts = []
     if called:
         parts.append(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in called) + rb")\s*\(")
+    if overrides:
+        names = b"|".join(re.escape(n.encode()) for n in overrides)
+        parts.append(rb"(?:\bself|\benv\[[^\n]*?)\.(?:" + names + rb")\s*\(")
     if constants:
         parts.append(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in constants) + rb")\b")
     return re.compile(b"|".join(parts))

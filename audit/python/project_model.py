@@ -54,6 +54,9 @@ class Wrapper:
     chain: tuple[str, ...]  # "Class.method" from this wrapper down to the request
     reads_flag: bool  # consults is_buyer_request_cancel (itself or below)
     pending: bool  # asks for pending cancel requests (itself or below)
+    # overrides a framework method (calls super() of its own name, e.g. Odoo's
+    # button_validate): only self./cls./Class./env[...] calls reach it, not any receiver
+    override: bool = False
     strong: bool = True  # wrappers come only from TikTok Shop evidence
 
     @property
@@ -86,7 +89,13 @@ class ProjectModel:
 
     def callables(self) -> set[str]:
         """The names a file must call to use a wrapper, builder or join method."""
-        return set(self.wrappers) | set(self.builders) | set(self.joins)
+        wrappers = {n for n, ws in self.wrappers.items() if not all(w.override for w in ws)}
+        return wrappers | set(self.builders) | set(self.joins)
+
+    def overrides(self) -> set[str]:
+        """Framework methods the project overrides to issue a request: reached through
+        ``self.`` or ``env['model']`` only."""
+        return {n for n, ws in self.wrappers.items() if all(w.override for w in ws)}
 
     def path_constants(self) -> set[str]:
         """The names of constants that hold a path (``ORDER_SEARCH_PATH``, ``Paths.REJECT``)."""
@@ -130,7 +139,7 @@ class ProjectModel:
             return methods[0] if methods else None
         if shape.name in GENERIC_NAMES:
             return None
-        methods = [w for w in found if w.class_name is not None]
+        methods = [w for w in found if w.class_name is not None and not w.override]
         return methods[0] if len({w.uses for w in methods}) == 1 else None
 
 

@@ -272,3 +272,25 @@ def test_webhook_type_list_with_eleven(tmp_path: Path) -> None:
     assert [u for u in uses(tmp_path) if u[1] == "cancellation_webhook"] == [
         ("webhooks.py", "cancellation_webhook", 5, "handler")
     ]
+
+
+def test_framework_override_is_reached_only_through_its_own_model(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "picking.py",
+        'from odoo import models\n\nHEADER = "x-tts-access-token"\n\n\n'
+        "class StockPicking(models.Model):\n"
+        '    _inherit = "stock.picking"\n\n'
+        "    def button_validate(self):\n"
+        '        self._post_data_tiktok("/api/fulfillment/rts", {"package_id": self.name})\n'
+        "        return super().button_validate()\n",
+    )
+    write(
+        tmp_path,
+        "wizard.py",
+        "def confirm(picking, env):\n"
+        "    picking.button_validate()\n"
+        '    env["stock.picking"].button_validate()\n',
+    )
+    wizard = [u for u in uses(tmp_path) if u[0] == "wizard.py"]
+    assert wizard == [("wizard.py", "legacy_ship", 3, "call")]
