@@ -17,6 +17,7 @@ from audit.catalog import load_catalog
 from audit.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
 from audit.commands.options import ScanSettings, scan_options
 from audit.config import ConfigError, parse_rule_ids
+from audit.output.escape import terminal_safe
 from audit.redact import redact
 from audit.scanner import ScanOptions, scan
 from audit.staged import CommitError, commit, tree_roots
@@ -118,9 +119,9 @@ def fix(
             click.echo(file.diff(), nl=False)
     if not options.get("quiet") or check:
         for line in _summary(plan, write):
-            click.echo(redact(line), err=not check and not write)
+            click.echo(terminal_safe(redact(line)), err=not check and not write)
     if problem is not None:
-        click.echo(f"cancel-audit: fix --write: {problem}.", err=True)
+        click.echo(terminal_safe(f"cancel-audit: fix --write: {problem}."), err=True)
     failed = any(f.failure for f in plan.files)
     if failed or (plan.changed and not write):
         ctx.exit(EXIT_FINDINGS)

@@ -85,17 +85,35 @@ class FileFix:
         return self.failure is None and self.before != self.after
 
     def diff(self) -> str:
-        before = "/dev/null" if self.created else f"a/{self.rel}"
+        before = "/dev/null" if self.created else _diff_name("a/", self.rel)
         lines = difflib.unified_diff(
             python_lines(self.before, keepends=True),
             python_lines(self.after, keepends=True),
             before,
-            f"b/{self.rel}",
+            _diff_name("b/", self.rel),
         )
         return "".join(
             line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
             for line in lines
         )
+
+
+def _diff_name(prefix: str, rel: str) -> str:
+    """A diff header's file name, quoted as git quotes one holding control characters,
+    quotes or backslashes (``"a/evil\\033]0;x\\007.py"``): git apply and a terminal
+    both read it safely."""
+    name = prefix + rel
+    if not any(ord(c) < 0x20 or c in '"\\' or 0x7F <= ord(c) <= 0x9F for c in name):
+        return name
+    quoted = "".join(
+        "".join(f"\\{byte:03o}" for byte in c.encode("utf-8"))
+        if ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F
+        else "\\" + c
+        if c in '"\\'
+        else c
+        for c in name
+    )
+    return f'"{quoted}"'
 
 
 @dataclass

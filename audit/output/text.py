@@ -8,6 +8,7 @@ import click
 
 from audit.findings import Finding, ScanResult
 from audit.output import RenderContext
+from audit.output.escape import terminal_safe
 
 _SEVERITY_COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
 
@@ -27,15 +28,20 @@ def _finding(finding: Finding, context: RenderContext) -> list[str]:
         extra.append(f"fix: {finding.fix}")
     if finding.status != "new":
         extra.append(finding.status)
-    lines = [f"  {location:<8} {severity} {rule}  {finding.message} [{', '.join(extra)}]"]
+    message = terminal_safe(finding.message)
+    lines = [f"  {location:<8} {severity} {rule}  {message} [{', '.join(extra)}]"]
     if finding.snippet:
         gutter = f"{finding.line:>6} | "
-        code = finding.snippet.expandtabs(4)
+
+        def shown(text: str) -> str:  # control characters escaped, tabs expanded
+            return terminal_safe(text).expandtabs(4)
+
+        code = shown(finding.snippet)
         lines.append(_style(gutter, context, dim=True) + code)
-        # Columns count characters of the raw line; the caret goes under the expanded one.
-        start = len(finding.snippet[: finding.column - 1].expandtabs(4))
+        # Columns count characters of the raw line; the caret goes under the shown one.
+        start = len(shown(finding.snippet[: finding.column - 1]))
         end = (
-            len(finding.snippet[: finding.end_column - 1].expandtabs(4))
+            len(shown(finding.snippet[: finding.end_column - 1]))
             if finding.end_line == finding.line
             else len(code)
         )
@@ -83,18 +89,18 @@ def summary_line(result: ScanResult) -> str:
 def render(result: ScanResult, context: RenderContext) -> str:
     out: list[str] = []
     for path, group in groupby(result.findings, key=lambda f: f.path):
-        out.append(_style(path, context, bold=True, underline=True))
+        out.append(_style(terminal_safe(path), context, bold=True, underline=True))
         for finding in group:
             out.extend(_finding(finding, context))
         out.append("")
     if not context.quiet:
         for error in result.errors:
             out.append(
-                f"{_style(error.path, context, bold=True)}: "
-                f"{_style('error', context, fg='red')}: {error.message}"
+                f"{_style(terminal_safe(error.path), context, bold=True)}: "
+                f"{_style('error', context, fg='red')}: {terminal_safe(error.message)}"
             )
         if context.verbose:
             for skipped in result.skipped:
-                out.append(f"{skipped.path}: skipped: {skipped.reason}")
+                out.append(f"{terminal_safe(skipped.path)}: skipped: {skipped.reason}")
         out.append(summary_line(result))
     return "\n".join(out) + ("\n" if out else "")
