@@ -8,11 +8,13 @@ a dropped connection: unexpected exceptions become an HTTP 500 internal-error en
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import copy
 import datetime as dt
 import json
 import socket
+import sys
 import threading
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -26,7 +28,14 @@ from audit.sandbox.signing import Verifier
 from audit.sandbox.state import SandboxState
 
 MAX_BODY = 5 * 1024 * 1024
+# A bigger body is read and thrown away (so the client gets its 400, not a broken pipe)
+# up to this much; beyond it the connection is closed after the answer.
+MAX_DRAIN = 64 * 1024 * 1024
 JSON_TYPES = ("application/json", "text/json")
+LISTEN_BACKLOG = 512  # socketserver's default of 5 resets connections in a burst
+CONNECTION_TIMEOUT = 10.0  # seconds a slow or half-sent request may hold its thread
+LOG_BODY_LIMIT = 64 * 1024  # bytes of a body the request log keeps
+LOG_ENTRIES = 10_000  # the request log keeps the latest this many
 
 LogEntry = dict[str, Any]
 RequestHook = Callable[[LogEntry], None]
@@ -44,9 +53,9 @@ def envelope(code: int, message: str, data: Optional[dict[str, Any]] = None) -> 
 class RequestLog:
     """Every request the sandbox answered, oldest first; safe to read from any thread."""
 
-    def __init__(self) -> None:
+    def __init__(self, limit: int = LOG_ENTRIES) -> None:
         self._lock = threading.Lock()
-        self._entries: list[LogEntry] = []
+        self._entries: collections.deque[LogEntry] = collections.deque(maxlen=limit)
 
     def append(self, entry: LogEntry) -> None:
         with self._lock:
@@ -54,7 +63,7 @@ class RequestLog:
 
     def entries(self) -> list[LogEntry]:
         with self._lock:
-            return copy.deepcopy(self._entries)
+            return copy.deepcopy(list(self._entries))
 
     def clear(self) -> None:
         with self._lock:
@@ -63,6 +72,14 @@ class RequestLog:
 
 class SandboxServer(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = LISTEN_BACKLOG
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that went away is not an error worth a traceback."""
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (ConnectionError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)
 
     def __init__(
         self,
@@ -90,6 +107,38 @@ def server_class(host: str) -> type[SandboxServer]:
 class SandboxRequestHandler(BaseHTTPRequestHandler):
     server: SandboxServer
     server_version = "tts-sandbox/1"
+    timeout = CONNECTION_TIMEOUT  # per connection: a stalled client frees its thread
+
+    def handle(self) -> None:
+        with contextlib.suppress(ConnectionError, TimeoutError):  # the client went away
+            super().handle()
+
+    def send_error(
+        self, code: int, message: Optional[str] = None, explain: Optional[str] = None
+    ) -> None:
+        """The stdlib's own errors (unknown method, bad request line, headers too long)
+        in TikTok's JSON envelope, not an HTML page."""
+        self.close_connection = True
+        self.request_version = "HTTP/1.0"  # a refused request line: answer with headers
+        api_code = {
+            404: errors.INVALID_PATH,
+            405: errors.INVALID_METHOD,
+            501: errors.INVALID_METHOD,
+        }
+        reply = envelope(
+            api_code.get(code, errors.INVALID_PARAMETER), message or explain or "Bad request"
+        )
+        with contextlib.suppress(ConnectionError, TimeoutError):
+            self._send(code, reply)
+
+    def do_HEAD(self) -> None:
+        self._dispatch()
+
+    def do_TRACE(self) -> None:
+        self._dispatch()
+
+    def do_CONNECT(self) -> None:
+        self._dispatch()
 
     def do_GET(self) -> None:
         self._dispatch()
@@ -165,13 +214,29 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
         return 200, envelope(errors.SUCCESS, "Success", data)
 
     def _read_body(self) -> bytes:
+        if self.headers.get("Transfer-Encoding"):
+            self.close_connection = True
+            raise ApiError(
+                errors.INVALID_PARAMETER,
+                "Transfer-Encoding is not supported: send the body with a Content-Length",
+                411,
+            )
         length_text = self.headers.get("Content-Length")
         if not length_text:
             return b""
         if not length_text.isdigit() or int(length_text) > MAX_BODY:
             self.close_connection = True
+            if length_text.isdigit() and int(length_text) <= MAX_DRAIN:
+                self._discard(int(length_text))
             raise invalid(f"Content-Length must be a number of bytes up to {MAX_BODY}")
         return self.rfile.read(int(length_text))
+
+    def _discard(self, length: int) -> None:
+        while length > 0:
+            chunk = self.rfile.read(min(length, 1 << 16))
+            if not chunk:
+                return
+            length -= len(chunk)
 
     def _parse_json(self, raw: bytes) -> dict[str, Any]:
         if not raw.strip():
@@ -192,14 +257,20 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(payload)))
+        if self.close_connection:
+            self.send_header("Connection", "close")
         self.end_headers()
-        self.wfile.write(payload)
+        if self.command != "HEAD":  # a HEAD answer has the envelope's headers, no body
+            self.wfile.write(payload)
 
 
 def _loggable(raw: bytes) -> Any:
-    """The body as logged: parsed JSON when it parses, else the text, else None."""
+    """The body as logged: parsed JSON when it parses, else the text, else None; a body
+    over LOG_BODY_LIMIT is logged by its size only, so the log's memory stays bounded."""
     if not raw:
         return None
+    if len(raw) > LOG_BODY_LIMIT:
+        return {"truncated": True, "bytes": len(raw)}
     text = raw.decode("utf-8", errors="replace")
     try:
         return json.loads(text)
