@@ -106,6 +106,13 @@ def display_root(path: Path) -> Path:
     return resolved if resolved.is_dir() else resolved.parent
 
 
+def common_display_root(paths: list[Path]) -> Path:
+    """One root for findings of several paths: ``scan ../a ../b`` shows ``a/mod.py`` and
+    ``b/mod.py``, not ``mod.py`` twice."""
+    roots = {display_root(path) for path in paths} or {Path.cwd().resolve()}
+    return roots.pop() if len(roots) == 1 else Path(os.path.commonpath(sorted(roots)))
+
+
 def _rel(path: Path, root: Path) -> str:
     # Resolve the folder, not the name: a symlink is shown where it is, not where it points.
     return _relative(path.parent.resolve() / path.name, root)
@@ -159,14 +166,31 @@ def _is_vendored(path: Path) -> bool:
     return path.name == "vendor" and any(os.path.exists(path / s) for s in _VENDOR_SIGNS)
 
 
+def _special_kind(path: Path) -> Optional[str]:
+    """What a path that is neither a file nor a folder is (following links), if it exists."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
 def _size_text(size: int) -> str:
     return f"{size / 1_000_000:.1f} MB" if size >= 100_000 else f"{size / 1000:.0f} KB"
 
 
 class _Walker:
-    def __init__(self, root: Path, options: DiscoveryOptions) -> None:
+    def __init__(
+        self, root: Path, options: DiscoveryOptions, display: Optional[Path] = None
+    ) -> None:
         self.tree_root = root.resolve()
-        self.display = display_root(root)
+        self.display = display or display_root(root)
         self.options = options
         self.exclude = pathspec.GitIgnoreSpec.from_lines(options.exclude)
         self.visited: set[tuple[int, int]] = set()
@@ -267,7 +291,8 @@ class _Walker:
                 yield Skipped(rel, "symlink points outside the scanned tree")
                 return
             if not (is_dir or is_file):
-                yield Skipped(rel, "broken symlink")
+                special = _special_kind(path)
+                yield Skipped(rel, f"symlink to {special}" if special else "broken symlink")
                 return
             if is_dir:  # its target is walked at its real path: report findings there, once
                 parent = path.parent.resolve()
@@ -287,6 +312,8 @@ class _Walker:
             yield from self._walk_dir(path, ignores)
         elif is_file:
             yield from self._file(path, rel, entry)
+        else:  # a FIFO, socket or device named like source: reading it could block
+            yield Skipped(rel, f"not a regular file ({_special_kind(path) or 'unreadable'})")
 
     def _file(
         self, path: Path, rel: str, entry: Optional[os.DirEntry[str]] = None
@@ -315,9 +342,10 @@ def discover(paths: list[Path], options: DiscoveryOptions) -> Iterator[Discovere
     (as ruff and flake8 do); it must still be Python and within the size cap.
     """
     seen: set[Path] = set()
+    shared = common_display_root(paths) if len(paths) > 1 else None
     for path in paths:
         if path.is_dir():
-            for item in _Walker(path, options).walk():
+            for item in _Walker(path, options, shared).walk():
                 if isinstance(item, SourceFile):
                     real = item.path.resolve()
                     if real in seen:
@@ -325,7 +353,7 @@ def discover(paths: list[Path], options: DiscoveryOptions) -> Iterator[Discovere
                     seen.add(real)
                 yield item
         else:
-            walker = _Walker(path.parent, options)
+            walker = _Walker(path.parent, options, shared)
             rel = _rel(path, walker.display)
             if not walker._reads(path.name):
                 yield Skipped(rel, "not a file cancel-audit reads (see README: languages)")

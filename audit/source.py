@@ -51,7 +51,12 @@ def looks_binary(data: bytes) -> bool:
 
 
 def decode(data: bytes) -> DecodedSource:
-    """Decode as Python does: a BOM or a PEP 263 coding cookie, else UTF-8."""
+    """Decode as Python does: a BOM or a PEP 263 coding cookie, else UTF-8. Source holds
+    no NUL byte (Python refuses one): a NUL past the binary probe is a per-file error."""
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line = data[:nul].count(b"\n") + 1
+        raise SourceError(f"cannot read as source: a NUL byte on line {line} (a binary file?)")
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as exc:

@@ -382,7 +382,7 @@ def _fix_file(
         live = map_findings(targets, original, text)
         new_module, manual = _apply(module, live, settings, helper, rel, names)
         fix.manual = map_notes(manual, text, original)
-        after = new_module.code
+        after = _keep_final_newline(text, new_module.code)
         if after == text:
             _account(fix, project, after)
             return fix
@@ -396,7 +396,7 @@ def _fix_file(
     except Exception as exc:  # a codemod bug must not lose the user's file
         fix.failure = f"codemod failed ({type(exc).__name__}: {exc}); file left untouched"
         return fix
-    if again.code != after:
+    if _keep_final_newline(after, again.code) != after:
         fix.failure = "a second pass would change the file again; file left untouched"
         return fix
     fix.after = after
@@ -405,6 +405,13 @@ def _fix_file(
         fix.after = text
         fix.failure = f"re-scan still finds {leftover}; file left untouched"
     return fix
+
+
+def _keep_final_newline(text: str, code: str) -> str:
+    """libcst drops the last newline of a file whose lines end in a bare CR; put it back."""
+    if text.endswith("\r") and not text.endswith("\r\n") and not code.endswith(("\r", "\n")):
+        return code + "\r"
+    return code
 
 
 def _apply(

@@ -148,6 +148,12 @@ def parse_result(raw: Any, source: str) -> LoadedResult:
         for s in _as_list(raw, "skipped", source)
         if isinstance(s, dict)
     ]
+    missing = [key for key in ("findings", "summary") if key not in raw]
+    if missing:  # an empty or cut-short file must not read as "no findings: ready"
+        raise LoadError(
+            f"{source} is not a complete scan result (no {' or '.join(missing)}): "
+            "write one with `cancel-audit scan PATH --format json -o FILE`."
+        )
     summary = _as_dict(raw, "summary")
     tool = _as_dict(raw, "tool")
     result = ScanResult(

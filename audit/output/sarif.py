@@ -86,9 +86,9 @@ def _artifact(path: str) -> dict[str, Any]:
 
 def srcroot_uri(result: ScanResult) -> str:
     """Where finding paths are relative to: what the scanner's discovery used."""
-    from audit.discovery import display_root
+    from audit.discovery import common_display_root
 
-    root = display_root(Path(result.roots[0])) if result.roots else Path.cwd().resolve()
+    root = common_display_root([Path(r) for r in result.roots])
     uri = root.as_uri()
     return uri if uri.endswith("/") else uri + "/"
 
