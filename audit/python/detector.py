@@ -131,6 +131,7 @@ class _Visitor(cst.CSTVisitor):
         self.model = catalog.project or ProjectModel()
         self._dict_keys: set[int] = set()  # keys of dict literals: a filter, not a read
         self._origin = origin_of(context.path)
+        self._fields = frozenset(adoption_fields(catalog))
 
     # -- helpers --------------------------------------------------------------------------
 
@@ -334,7 +335,7 @@ class _Visitor(cst.CSTVisitor):
                 self.frames[-1].facts.add(self.catalog.cancel_flag)
             if _LISTING_NAME.search(node.keyword.value):
                 self.frames[-1].facts.add(_LISTING)
-            if node.keyword.value in adoption_fields(self.catalog):
+            if node.keyword.value in self._fields:
                 self._adoption(node.keyword, "filter")
 
     def _adoption(self, node: cst.CSTNode, role: str) -> None:
@@ -385,7 +386,8 @@ class _Visitor(cst.CSTVisitor):
             return
         use = call_use(node, self.evaluator, self.catalog)
         if use is None:
-            self._wrapper_call(node)
+            if name is not None and name in self.model.wrappers:
+                self._wrapper_call(node)
             return
         if use.via == "url":
             self._skip.add(id(use.evidence))
@@ -429,9 +431,9 @@ class _Visitor(cst.CSTVisitor):
         if isinstance(node, cst.Name) and node.value == self.catalog.cancel_flag:
             self.frames[-1].facts.add(self.catalog.cancel_flag)
         if isinstance(node, cst.Name):
-            if PENDING.search(node.value):
+            if "pending" in node.value.lower():
                 self.frames[-1].facts.add("pending")
-            if node.value in adoption_fields(self.catalog):
+            if node.value in self._fields:
                 self._adoption(node, "read")
         if isinstance(node, (*_STRING_NODES, cst.BinaryOperation)):
             self._string_expression(node)
@@ -457,7 +459,7 @@ class _Visitor(cst.CSTVisitor):
             self.frames[-1].facts.add("pending")
         if _LISTING_NAME.search(text) and len(text) < 40:
             self.frames[-1].facts.add(_LISTING)  # {"update_time_ge": since}
-        if text in adoption_fields(self.catalog):
+        if text in self._fields:
             self._adoption(node, "filter" if id(node) in self._dict_keys else "read")
         if mentions_error(text, self.catalog):
             self._report(self.catalog.code_rule().id, node, _short_code(node), strong=True)

@@ -90,8 +90,10 @@ def join_use(call: cst.Call, evaluator: Evaluator, catalog: Catalog) -> Optional
     """A call of the project's own client join method with static pieces:
     ``self._make_request("/search")`` where it sends ``f"/order/{V}/orders{api_path}"``."""
     project = catalog.project
+    if project is None or not project.joins:
+        return None
     name = callee_name(call, evaluator)
-    if project is None or name is None or name not in project.joins:
+    if name is None or name not in project.joins:
         return None
     params, templates = project.joins[name]
     values: dict[int, str] = {}

@@ -80,6 +80,7 @@ class _Module:
     modules: dict[str, str] = field(default_factory=dict)  # import alias -> module
     imported: dict[str, str] = field(default_factory=dict)  # local name -> module
     functions: list[_Function] = field(default_factory=list)
+    scripted: bool = False  # runs code at its top level (a script): calls outside functions
 
 
 class ModelBuilder:
@@ -132,6 +133,8 @@ class ModelBuilder:
             module.functions.append(_function(module.path, statement, None))
         elif isinstance(statement, ast.ClassDef):
             self._class(module, statement, lines)
+        elif not isinstance(statement, (ast.Import, ast.ImportFrom, ast.Assign, ast.AnnAssign)):
+            module.scripted = True
 
     def _class(self, module: _Module, node: ast.ClassDef, lines: list[str]) -> None:
         constants: dict[str, ast.expr] = {}
@@ -205,6 +208,25 @@ class ModelBuilder:
             ),
         )
         return self._wrappers(model, functions)
+
+    def calling(self, model: ProjectModel, paths: Iterable[str]) -> set[str]:
+        """Which of ``paths`` call into the model where static code can tell (a call that
+        resolves to a wrapper), run code at their top level, or read a path constant."""
+        wanted = set(paths)
+        found = set()
+        for path in wanted:
+            module = self.modules.get(path)
+            if module is None or module.scripted:
+                found.add(path)
+                continue
+            for function in module.functions:
+                if function.uses or any(
+                    model.resolve(shape, path, function.class_name) is not None
+                    for shape in function.calls
+                ):
+                    found.add(path)
+                    break
+        return found
 
     def _constants(self) -> dict[str, str]:
         raw: dict[str, list[ast.expr]] = defaultdict(list)

@@ -53,7 +53,12 @@ def with_project_model(
             _add(builder, candidate)
         pulled.extend(found)
         model = builder.build()
-    return catalog.with_project(model), [*candidates, *pulled], [*rest, *left]
+    # a file that only names a wrapper (``job.run()``, another class's ``get_orders``)
+    # without a call static code resolves to it is not worth parsing with libcst
+    calling = builder.calling(model, (c.file.rel for c in pulled))
+    kept = [c for c in pulled if c.file.rel in calling]
+    rest.extend(c.file for c in pulled if c.file.rel not in calling)
+    return catalog.with_project(model), [*candidates, *kept], [*rest, *left]
 
 
 def _mentions(called: list[str], overrides: list[str], constants: list[str]) -> re.Pattern[bytes]:
