@@ -391,11 +391,11 @@ class ModelBuilder:
             elif isinstance(node, ast.Constant) and isinstance(node.value, str):
                 relevant = relevant or "/" in node.value
                 function.reads_flag |= self.catalog.cancel_flag in node.value
-                function.pending |= bool(PENDING.search(node.value))
+                function.pending |= "pending" in node.value.lower()
             elif isinstance(node, ast.keyword) and node.arg == self.catalog.cancel_flag:
                 function.reads_flag = True
             elif isinstance(node, ast.Name):
-                function.pending |= bool(PENDING.search(node.id))
+                function.pending |= "pending" in node.id.lower()
                 relevant = relevant or node.id in self.path_names
             elif isinstance(node, ast.Attribute):
                 function.reads_flag |= node.attr == self.catalog.cancel_flag
