@@ -23,7 +23,8 @@ def settle_fixes(result: ScanResult, config: Config) -> ScanResult:
     it; no file is written."""
     if not any(f.rule in CODEMODS and f.fix in FIXABLE for f in result.findings):
         return result  # nothing to plan: the common case, and free
-    left = {f.fingerprint for f in plan_fixes(result, config, unsafe=True).left_alone()}
+    plan = plan_fixes(result, config, unsafe=True, verify=False)  # a stamp, not a write
+    left = {f.fingerprint for f in plan.left_alone()}
     findings = tuple(
         dataclasses.replace(f, fix="manual") if f.fingerprint in left else f
         for f in result.findings

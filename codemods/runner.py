@@ -149,6 +149,7 @@ class _Project:
     catalog: Catalog
     sources: dict[str, tuple[Path, str, str]]  # rel -> (path, text as read, encoding)
     current: dict[str, str]  # rel -> text after the rewrites so far
+    verify: bool = True  # run each rewrite twice to prove it stable
 
     @property
     def facts(self) -> ProjectFacts:
@@ -225,15 +226,17 @@ def plan_fixes(
     config: Config,
     rules: Optional[frozenset[str]] = None,
     unsafe: bool = False,
+    verify: bool = True,
 ) -> FixPlan:
-    """The rewrites of ``result``'s fixable findings; nothing is written.
+    """The rewrites of ``result``'s fixable findings; nothing is written. Without
+    ``verify`` no second pass checks that a rewrite is stable (for stamps, not writes).
 
     libcst parses and visits where the scan does: on a thread with a large stack and
     recursion limit (its native parser overflows the main thread's stack on a long flat
     expression, and the process dies)."""
     from audit.scanner import run_with_deep_stack
 
-    return run_with_deep_stack(lambda: _plan_fixes(result, config, rules, unsafe))
+    return run_with_deep_stack(lambda: _plan_fixes(result, config, rules, unsafe, verify))
 
 
 def _plan_fixes(
@@ -241,6 +244,7 @@ def _plan_fixes(
     config: Config,
     rules: Optional[frozenset[str]],
     unsafe: bool,
+    verify: bool,
 ) -> FixPlan:
     catalog = apply_to_catalog(config, load_catalog())
     wanted = {rule for rule in CODEMODS if rules is None or rule in rules}
@@ -248,7 +252,8 @@ def _plan_fixes(
     skipped_unsafe = sum(1 for f in fixable if f.fix == "unsafe" and not unsafe)
     selected = [f for f in fixable if f.fix == "safe" or unsafe]
     sources, digests = _read_sources(result)
-    project = _Project(result, config, catalog, sources, {r: t for r, (_, t, _) in sources.items()})
+    current = {r: t for r, (_, t, _) in sources.items()}
+    project = _Project(result, config, catalog, sources, current, verify)
     fixes: dict[str, FileFix] = {}
     errors: dict[str, str] = {}
     for finding in selected:
@@ -347,9 +352,10 @@ def _fix_rounds(
             if earlier is not None and earlier.failure:
                 continue
             path, original, encoding = project.sources[rel]
-            targets = (earlier.targets if earlier else []) + [
-                t for t in targets_by_path[rel] if earlier is None or t not in earlier.targets
-            ]
+            new = [t for t in targets_by_path[rel] if earlier is None or t not in earlier.targets]
+            if earlier is not None and not earlier.kept and not new:
+                continue  # everything it was asked is done: other files cannot change that
+            targets = (earlier.targets if earlier else []) + new
             text = project.current[rel]
             fix = _fix_file(project, path, rel, original, text, encoding, targets)
             fixes[rel] = fix
@@ -386,17 +392,20 @@ def _fix_file(
         if after == text:
             _account(fix, project, after)
             return fix
-        reparsed = cst.parse_module(after)
-        again, _ = _apply(
-            reparsed, map_findings(targets, original, after), settings, helper, rel, names
-        )
+        stable = True
+        if project.verify:
+            reparsed = cst.parse_module(after)
+            again, _ = _apply(
+                reparsed, map_findings(targets, original, after), settings, helper, rel, names
+            )
+            stable = _keep_final_newline(after, again.code) == after
     except cst.ParserSyntaxError as exc:
         fix.failure = f"the rewrite does not parse ({exc.message}); file left untouched"
         return fix
     except Exception as exc:  # a codemod bug must not lose the user's file
         fix.failure = f"codemod failed ({type(exc).__name__}: {exc}); file left untouched"
         return fix
-    if _keep_final_newline(after, again.code) != after:
+    if not stable:
         fix.failure = "a second pass would change the file again; file left untouched"
         return fix
     fix.after = after
@@ -430,7 +439,9 @@ def _apply(
     rules = {t.rule for t in targets}
     for rule, step in STEPS:
         cls = _codemod_class(step) if rule in rules else None
-        if cls is None:
+        if cls is None or (
+            cls is GuardPendingCancel and not any(t.shape == GUARD for t in targets)
+        ):
             continue
         before = module.code
         # Targets and notes are positioned in the text each codemod receives.
@@ -455,12 +466,16 @@ def _apply(
         context = CodemodContext(
             filename=rel, full_module_name=names.name, full_package_name=names.package
         )
-        module = DropFreedHelpers(context, refs_before, settings.project_text).transform_module(
-            module
-        )
+        # each cleanup is a full libcst pass: run it only when the rewrite freed something
+        refs_now = references(module)
+        if any(n.startswith("_") and not refs_now[n] for n in refs_before):
+            module = DropFreedHelpers(context, refs_before, settings.project_text).transform_module(
+                module
+            )
         # the helper import is ours too: a rewritten call that went with its function
         ours = {HELPER_FUNCTION, ASYNC_FUNCTION, TRANSPORT_FUNCTION}
-        module = DropFreedImports(context, used_before | ours).transform_module(module)
+        if (used_before | ours) - referenced_names(module):
+            module = DropFreedImports(context, used_before | ours).transform_module(module)
     return module, manual
 
 
