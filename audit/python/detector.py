@@ -29,6 +29,7 @@ from audit.python.matchers import (
     is_error_code,
     mentions_error,
     path_use,
+    route_pattern_use,
 )
 from audit.python.model_builder import PENDING, SIGNING
 from audit.python.project_model import ProjectModel
@@ -181,6 +182,8 @@ class _Visitor(cst.CSTVisitor):
         return self.class_stack[-1] if self.class_stack else None
 
     def _shape(self, use: EndpointUse, role: str, node: cst.CSTNode) -> str:
+        if use.via == "pattern":
+            return "pattern"  # a regular expression describing the route
         if role == "definition":
             return "builder" if self._in_function() else "definition"
         if use.via == "wrapper":
@@ -383,6 +386,11 @@ class _Visitor(cst.CSTVisitor):
         if name is not None and SIGNING.search(name) and self.catalog.method(name) is None:
             # the path handed to a signing function is no request (nor is a test vector)
             self._skip.update(id(arg.value) for arg in node.args)
+            return
+        pattern = route_pattern_use(node, self.evaluator, self.catalog)
+        if pattern is not None:
+            self._skip.update(id(arg.value) for arg in node.args)
+            self._endpoint_use(pattern, "definition", node)
             return
         use = call_use(node, self.evaluator, self.catalog)
         if use is None:

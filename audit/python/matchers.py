@@ -7,6 +7,7 @@ constants, route tables and URL builders resolve the same way everywhere.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Optional
 
@@ -59,6 +60,39 @@ def path_use(
     if match is None:
         return None
     return EndpointUse(match.endpoint, match.version, match.strong, "url", node, display(text))
+
+
+# Pieces of a regular expression that stand for one path segment, or anchor it.
+_REGEX_SEGMENT = re.compile(
+    r"\(\?P<\w+>[^)]*\)|\((?:\?:)?[^)]*\)|\[\^?/?\]?[^\]]*\][+*]|\\[dw](?:[+*]|\{\d+(?:,\d*)?\})|\.[+*]"
+)
+_REGEX_CALLS = frozenset({"compile", "match", "fullmatch", "search"})
+
+
+def route_pattern_use(
+    call: cst.Call, evaluator: Evaluator, catalog: Catalog
+) -> Optional[EndpointUse]:
+    """``re.compile(r"^/return_refund/\\d+/cancellations/\\d+/reject$")``: a regular
+    expression that describes an endpoint's route (a definition, not a request)."""
+    func = call.func
+    if not (
+        isinstance(func, cst.Attribute)
+        and func.attr.value in _REGEX_CALLS
+        and isinstance(func.value, cst.Name)
+        and func.value.value == "re"
+        and call.args
+    ):
+        return None
+    text = evaluator.string(call.args[0].value)
+    if text is None:
+        return None
+    path = _REGEX_SEGMENT.sub(HOLE, text.replace("\\/", "/")).strip("^$")
+    match = catalog.match_path(path)
+    if match is None:
+        return None
+    return EndpointUse(
+        match.endpoint, match.version, match.strong, "pattern", call.args[0].value, display(path)
+    )
 
 
 def call_use(call: cst.Call, evaluator: Evaluator, catalog: Catalog) -> Optional[EndpointUse]:

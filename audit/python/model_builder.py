@@ -369,7 +369,8 @@ class ModelBuilder:
                 returned.add(id(node.value))  # the path itself is what it returns
             if isinstance(node, ast.Call):
                 name = _callee(node.func)
-                if name and SIGNING.search(name):
+                if name and (SIGNING.search(name) or _is_regex_call(node)):
+                    # a path handed to signing, or a route's regular expression: no request
                     skipped.update(id(n) for arg in node.args for n in ast.walk(arg))
                     continue
                 if name is None:
@@ -515,6 +516,17 @@ class ModelBuilder:
                     called.add(target.key)
         moved = {k for k in called if k in by_key and by_key[k].thin and by_key[k].sites}
         return dataclasses.replace(final, called=frozenset(moved))
+
+
+def _is_regex_call(call: ast.Call) -> bool:
+    """``re.compile(...)``, ``re.match(...)`` ...: a route pattern, not a request."""
+    func = call.func
+    return (
+        isinstance(func, ast.Attribute)
+        and func.attr in ("compile", "match", "fullmatch", "search")
+        and isinstance(func.value, ast.Name)
+        and func.value.id == "re"
+    )
 
 
 def _calls_super(node: ast.AST, name: str) -> bool:

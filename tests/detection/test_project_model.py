@@ -294,3 +294,23 @@ def test_framework_override_is_reached_only_through_its_own_model(tmp_path: Path
     )
     wizard = [u for u in uses(tmp_path) if u[0] == "wizard.py"]
     assert wizard == [("wizard.py", "legacy_ship", 3, "call")]
+
+
+def test_route_regular_expressions_are_definitions(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "routes.py",
+        "import re\n\n"
+        "REJECT_ROUTE = re.compile("
+        'r"^/return_refund/\\d+/cancellations/(?P<cid>[^/]+)/reject$")\n\n\n'
+        "def is_ship(path):\n"
+        '    return re.match(r"^/fulfillment/\\d{6}/packages/[^/]+/ship$", path) is not None\n',
+    )
+    result = run(tmp_path)
+    assert [(f.line, f.rule, f.shape, f.fix) for f in result.findings] == [
+        (3, "CA101", "pattern", "manual")
+    ]
+    assert uses(tmp_path) == [
+        ("routes.py", "reject_cancellation", 3, "definition"),
+        ("routes.py", "ship_package", 7, "definition"),
+    ]
