@@ -30,6 +30,7 @@ from typing import Any, Callable, Optional
 
 from audit.atomic import write_text_atomic
 from audit.findings import ScanResult
+from audit.redact import redact
 
 BASELINE_VERSION = 1
 DEFAULT_BASELINE = ".cancel-audit-baseline.json"
@@ -67,7 +68,7 @@ def from_result(result: ScanResult, now: Optional[datetime] = None) -> Baseline:
     identity = _identity_path(result)
     entries = sorted(
         {
-            BaselineEntry(f.fingerprint, f.rule, identity(f.path), f.message)
+            BaselineEntry(f.fingerprint, f.rule, identity(f.path), redact(f.message))
             for f in result.findings
         },
         key=lambda e: (e.path, e.rule, e.fingerprint),

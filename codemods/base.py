@@ -25,6 +25,7 @@ from audit.facts import ProjectFacts
 from audit.python.decisions import judge_findings
 from audit.python.scope import ModuleScope, collect_scope
 from audit.python.strings import Evaluator
+from audit.source import python_lines
 from codemods.ship_options import ShipOptions
 
 if TYPE_CHECKING:
@@ -126,7 +127,7 @@ class AuditCodemod(VisitorBasedCodemodCommand):
             project_has_context=True,
             project_constants=dict(self.settings.project_constants),
         )
-        output = detect(module, module.code.splitlines(), self.catalog, context)
+        output = detect(module, python_lines(module.code), self.catalog, context)
         mine = [finding for finding in output.findings if finding.rule == self.RULE]
         scope = collect_scope(module)
         scope.project_constants = self.settings.project_constants

@@ -23,6 +23,7 @@ from audit.config import (
     ConfigError,
     find_config_file,
     load_config,
+    parse_excludes,
     parse_markets,
     parse_rule_ids,
     parse_size,
@@ -61,7 +62,9 @@ class ScanSettings:
             "jobs": self.jobs,
             "include_docs": True if self.include_docs else None,
             "fail_on": fail_on,
-            "exclude": base.exclude + self.exclude if self.exclude else None,
+            "exclude": base.exclude + parse_excludes(list(self.exclude), "--exclude")
+            if self.exclude
+            else None,
             "gitignore": False if self.no_gitignore else None,
             "max_file_size": parse_size(self.max_file_size, "--max-file-size")
             if self.max_file_size

@@ -121,3 +121,10 @@ def test_credential_values_are_masked(line: str, masked: str) -> None:
 )
 def test_code_that_holds_no_secret_is_kept(line: str) -> None:
     assert redact(line) == line
+
+
+def test_a_baseline_file_holds_no_secret(project: Path) -> None:
+    result = CliRunner().invoke(cli, ["baseline", "write", "-o", "base.json"])
+    assert result.exit_code == 0, result.output
+    text = (project / "base.json").read_text(encoding="utf-8")
+    assert json.loads(text)["findings"] and leaked(text) == []

@@ -325,3 +325,10 @@ def test_parse_config_accepts_every_documented_key() -> None:
 
     with pytest.raises(ConfigError, match="unknown key 'exclud'; did you mean 'exclude'"):
         parse_config({"exclud": []}, load_catalog(), source="test")
+
+
+def test_a_bad_exclude_glob_on_the_command_line_is_a_usage_error(project: Path) -> None:
+    write(project, "app.py", REJECT)
+    result = invoke("scan", ".", "--exclude", "!")
+    assert result.exit_code == 2
+    assert "--exclude: exclude pattern '!' is not a valid gitignore glob" in result.output
