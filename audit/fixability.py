@@ -9,12 +9,13 @@ the scan learned about the project: the rule's declared fix is an upper bound.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Sequence
 
 from audit.catalog import Catalog
 from audit.facts import ProjectFacts
 from audit.findings import Finding
-from audit.python.decisions import DECISION, GUARD
+from audit.python.decisions import DECISION, GUARD, RETRY
 
 FIXABLE = ("safe", "unsafe")
 
@@ -47,16 +48,39 @@ def _decided(
         kind = _reject_fix(finding, facts, declared, markets, calls)
     elif declared in FIXABLE and finding.shape == GUARD:
         kind = "unsafe"  # the decision moves before the ship call: behaviour changes on purpose
-    elif declared in FIXABLE and finding.shape == DECISION:
-        kind = "manual"  # it decides something no rewrite can move exactly
-    elif declared in FIXABLE and finding.defines and _read_by_decisions(finding.defines, calls):
-        kind = "manual"  # the constant stays while a person's change still reads it
+    elif declared in FIXABLE and finding.rule == catalog.code_rule().id:
+        kind = _handling_fix(finding, declared, calls)
     return finding if kind == finding.fix else dataclasses.replace(finding, fix=kind)
 
 
-def _read_by_decisions(name: str, findings: Sequence[Finding]) -> bool:
-    """A 21011007 branch that a person must change still reads the constant ``name``."""
-    return any(f.shape == DECISION and name in f.matched.split(".") for f in findings)
+def _handling_fix(finding: Finding, declared: str, calls: Sequence[Finding]) -> str:
+    """21011007 handling: what the CA201 codemods can remove, and how safely."""
+    if finding.shape == GUARD:
+        return "unsafe"  # the decision moves before the ship call: behaviour changes on purpose
+    if finding.shape == RETRY:
+        return declared
+    if finding.shape == DECISION:
+        return "manual"  # it decides something no rewrite can move exactly
+    if finding.defines and _binds_the_code(finding):  # the constant goes once nothing reads it
+        return "manual" if _read_by_manual_handling(finding.defines, calls) else declared
+    # a code test outside any if-test or flag the cleanup decides (a retry table, a
+    # `while`, a returned comparison): a person changes it
+    return "manual"
+
+
+def _binds_the_code(finding: Finding) -> bool:
+    """``NAME = 21011007`` (the whole value), not a code inside a table or a call."""
+    assert finding.defines is not None
+    binding = rf"^\s*{re.escape(finding.defines)}\s*(?::[^=]+)?=\s*(.+?)\s*(?:#.*)?$"
+    found = re.match(binding, finding.snippet)
+    return found is not None and " ".join(found.group(1).split()) == finding.matched
+
+
+def _read_by_manual_handling(name: str, findings: Sequence[Finding]) -> bool:
+    """21011007 handling that a person must change still reads the constant ``name``."""
+    return any(
+        f.fix == "manual" and not f.defines and name in f.matched.split(".") for f in findings
+    )
 
 
 def _reject_fix(

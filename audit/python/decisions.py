@@ -125,10 +125,13 @@ class _Function:
             if value is not None:
                 spans = [self.finder.position(branch.test)]
                 spans.extend(self.finder.position(self.flags[n.value]) for n in used)
-                path = self._pending_path(branch, value, rest)
-                self.finder.branches.append(
-                    self._judge(tuple(spans), path, handler, ship_try if handler else None)
-                )
+                if not value and all(_is_pass(s) for s in _body(branch.body)):
+                    # `if code == X: pass` decides nothing; what follows ran for every error
+                    self.finder.branches.append(Branch(RETRY, tuple(spans)))
+                else:
+                    path = self._pending_path(branch, value, rest)
+                    ship = ship_try if handler else None
+                    self.finder.branches.append(self._judge(tuple(spans), path, handler, ship))
             orelse = branch.orelse
             branch = orelse if isinstance(orelse, cst.If) else None
 
