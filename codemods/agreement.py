@@ -1,11 +1,12 @@
 """One answer to "will fix rewrite this finding?": what ``cancel-audit fix`` does.
 
 ``scan`` stamps each finding's ``fix`` from its shape and the project facts
-(``audit.fixability``). Some limits only show when a codemod looks closely (a loop that
-needs a cancel id, a wrapper whose callers cannot all be rewritten), so before anything
-shows a finding's fix, the scan's result goes through the same plan ``fix`` would make
-(nothing is written): a finding it was asked to fix and did not is stamped manual.
-``scan``, ``report``, SARIF and ``fix`` then say the same thing about every finding.
+(``audit.fixability``); for CA201 that stamp is exact. CA101 and CA301 have limits only
+their codemods see (a loop that needs a cancel id, a transport with no query argument, a
+wrapper whose callers cannot all be rewritten), so before anything shows their fix, they
+go through the plan ``fix`` would make (nothing is written): a finding it was asked to
+fix and did not is stamped manual. ``scan``, ``report``, SARIF and ``fix`` then say the
+same thing about every finding (tests/codemods/test_agreement.py).
 """
 
 from __future__ import annotations
