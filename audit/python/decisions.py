@@ -140,7 +140,8 @@ class _Function:
     ) -> Optional[list[cst.BaseStatement]]:
         """What ran when shipping failed with 21011007, or None when it is not one block."""
         if not value:  # `code == X`: the branch body, then what follows the chain
-            return [*_body(branch.body), *rest]
+            body = _body(branch.body)
+            return body if _always_ends(body) else [*body, *rest]
         # `code != X: <other errors>; return`, then the 21011007 path
         if branch.orelse is None and _always_ends(_body(branch.body)):
             return rest

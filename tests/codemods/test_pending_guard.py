@@ -136,6 +136,28 @@ class Job:
         report.shipped.append(package_id)
 """
 
+HOLD_THEN_RAISE = """\
+class Job:
+    def ship(self, order, package_id, report):
+        try:
+            self.client.ship_package(package_id)
+        except ApiError as exc:
+            if exc.code == AFTER_SALE:
+                report.held.append(order["id"])
+                return
+            raise
+"""
+
+HOLD_THEN_RAISE_FIXED = """\
+class Job:
+    def ship(self, order, package_id, report):
+        # v202309: shipping no longer fails while a cancel request is pending; decide first.
+        if order.get("is_buyer_request_cancel"):
+            report.held.append(order["id"])
+            return
+        self.client.ship_package(package_id)
+"""
+
 RETRY_ONLY = """\
 class Job:
     def ship(self, order, package_id):
@@ -164,9 +186,15 @@ class Job:
     [
         (HOLD, HOLD_FIXED, "unsafe"),
         (SKIP_OR_REJECT, SKIP_OR_REJECT_FIXED, "unsafe"),
+        (HOLD_THEN_RAISE, HOLD_THEN_RAISE_FIXED, "unsafe"),
         (RETRY_ONLY, RETRY_ONLY_FIXED, "safe"),
     ],
-    ids=["hold", "skip-unpacked-else-reject-and-retry", "reject-and-retry"],
+    ids=[
+        "hold",
+        "skip-unpacked-else-reject-and-retry",
+        "hold-and-return-else-reraise",
+        "reject-and-retry",
+    ],
 )
 def test_the_decision_moves_before_the_ship_call(
     tmp_path: Path, before: str, after: str, safety: str
