@@ -83,13 +83,17 @@ def scan_file(candidate: Candidate, job: ScanJob) -> FileOutcome:
     try:
         module = cst.parse_module(source.text)
     except cst.ParserSyntaxError as exc:
+        if python_error is None:  # valid Python that libcst's parser cannot take
+            return FileOutcome(
+                error=FileError(
+                    rel,
+                    f"valid Python that libcst cannot parse (line {exc.raw_line}: "
+                    f"{exc.message}); not analysed",
+                )
+            )
         # CPython's message and line are the ones users know (libcst's can be a line off).
-        line, message = (
-            (python_error.lineno, python_error.msg)
-            if python_error is not None
-            else (exc.raw_line, exc.message)
-        )
-        return FileOutcome(error=FileError(rel, f"syntax error on line {line}: {message}"))
+        message = f"syntax error on line {python_error.lineno}: {python_error.msg}"
+        return FileOutcome(error=FileError(rel, message))
     except RecursionError:
         return FileOutcome(error=FileError(rel, "nested too deeply to parse"))
     except Exception as exc:  # libcst has its own bugs (e.g. a TypeError on valid code)

@@ -341,3 +341,14 @@ def test_a_detector_crash_is_a_per_file_error(
     assert errors(data) == {
         "odd.py": "internal error while analysing (please report): KeyError: 'boom'"
     }
+
+
+def test_valid_python_libcst_cannot_parse_is_not_called_a_syntax_error(project: Path) -> None:
+    concatenated = "X = (" + " ".join(['"a"'] * 5000) + ")\n"
+    write(project, "long.py", concatenated + REJECT)
+    status, data = scan_json(".")
+    assert status == 1  # a file that could not be analysed fails the gate
+    [error] = data["errors"]
+    assert error["path"] == "long.py"
+    assert "valid Python that libcst cannot parse" in error["message"]
+    assert "syntax error" not in error["message"]
