@@ -79,18 +79,10 @@ def from_result(result: ScanResult, now: Optional[datetime] = None) -> Baseline:
 def _identity_path(result: ScanResult) -> Callable[[str], str]:
     """Entry paths are relative to the project root (as fingerprints are), so a baseline
     written from one directory applies from any other."""
-    from audit.discovery import project_root
+    from audit.discovery import identity_path, project_root
 
     roots = [project_root(Path(root)) for root in result.roots]
-
-    def identity(rel: str) -> str:
-        path = result.file_path(rel)
-        for root in sorted(roots, key=lambda r: len(r.parts), reverse=True):
-            if root in path.parents:
-                return path.relative_to(root).as_posix()
-        return rel
-
-    return identity
+    return lambda rel: identity_path(result.file_path(rel), roots) or rel
 
 
 def dumps(baseline: Baseline) -> str:

@@ -105,6 +105,19 @@ class Rule:
     # search asks for pending requests
     requires: tuple[str, ...] = ()
 
+    def finding_message(self, what: str, markets: tuple[str, ...]) -> str:
+        """The message for a match, with a word for the markets the rule does not cover."""
+        message = self.message.format(what=what)
+        others = [m for m in markets if m != "US"]
+        if self.us_only and others:
+            subject = (
+                f"Market {others[0]} still uses"
+                if len(others) == 1
+                else f"Markets {', '.join(others)} still use"
+            )
+            message += f" {subject} the old behaviour: keep a path for them."
+        return message
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional, Union
@@ -88,6 +88,15 @@ def project_root(path: Path) -> Path:
         if any(_exists(folder / marker) for marker in _PROJECT_MARKERS):
             return folder
     return display_root(path)
+
+
+def identity_path(path: Path, roots: Iterable[Path]) -> Optional[str]:
+    """``path`` (resolved) relative to the innermost of ``roots`` (project roots) holding
+    it: the path a finding's identity uses, or None when no root holds it."""
+    for root in sorted(roots, key=lambda r: len(r.parts), reverse=True):
+        if root in path.parents:
+            return path.relative_to(root).as_posix()
+    return None
 
 
 def _exists(path: Path) -> bool:

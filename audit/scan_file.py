@@ -7,7 +7,9 @@ trips a bug in libcst or the detector, becomes a per-file error, never a crash.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional, Union
 
@@ -16,7 +18,8 @@ from audit.config import Config
 from audit.discovery import SourceFile
 from audit.facts import FunctionFact
 from audit.findings import FileError, Finding, InventoryEntry
-from audit.source import SourceError, decode, python_lines
+from audit.prefilter import Prefilter
+from audit.source import SourceError, decode, python_lines, read_bytes
 from audit.suppressions import Suppression
 
 if TYPE_CHECKING:
@@ -35,6 +38,29 @@ class Candidate:
     file: SourceFile
     data: bytes
     has_context: bool
+
+
+def read_matching(
+    files: Iterable[SourceFile],
+    pattern: re.Pattern[bytes],
+    prefilter: Prefilter,
+    errors: list[FileError],
+) -> tuple[list[Candidate], list[SourceFile]]:
+    """Read each file once: the ones whose bytes match ``pattern`` become candidates,
+    the rest are returned as they are; unreadable ones are reported in ``errors``."""
+    found: list[Candidate] = []
+    rest: list[SourceFile] = []
+    for file in files:
+        try:
+            data = read_bytes(file.path)
+        except SourceError as exc:
+            errors.append(FileError(file.rel, str(exc)))
+            continue
+        if pattern.search(data):
+            found.append(Candidate(file, data, prefilter.has_context(data)))
+        else:
+            rest.append(file)
+    return found, rest
 
 
 @dataclass(frozen=True)

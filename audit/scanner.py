@@ -28,6 +28,7 @@ from audit.discovery import (
     DiscoveryOptions,
     SourceFile,
     discover,
+    identity_path,
     project_root,
 )
 from audit.facts import merge_facts
@@ -43,7 +44,7 @@ from audit.findings import (
 from audit.fixability import stamp_fixes
 from audit.prefilter import Prefilter
 from audit.python.project_files import with_project_model
-from audit.scan_file import Candidate, FileOutcome, ScanJob, scan_file
+from audit.scan_file import Candidate, FileOutcome, ScanJob, read_matching, scan_file
 from audit.source import SourceError, looks_binary, read_bytes
 
 ProgressCallback = Callable[[int, int], None]
@@ -178,15 +179,12 @@ def scan(options: ScanOptions, progress: Optional[ProgressCallback] = None) -> S
 
 def _identity_paths(paths: Sequence[Path], files: Sequence[SourceFile]) -> Callable[[str], str]:
     """A finding's path relative to its project root (see ``project_root``)."""
-    roots = sorted({project_root(p) for p in paths}, key=lambda r: len(r.parts), reverse=True)
+    roots = [project_root(p) for p in paths]
     where = {file.rel: file.path.resolve() for file in files}
 
     def identity(rel: str) -> str:
         path = where.get(rel)
-        for root in roots:
-            if path is not None and root in path.parents:
-                return path.relative_to(root).as_posix()
-        return rel
+        return (identity_path(path, roots) if path is not None else None) or rel
 
     return identity
 
@@ -281,13 +279,4 @@ def _constant_users(
     """Files that only use an error-code constant defined elsewhere (``from .errors import
     AFTER_SALE``) hold no catalog fragment; find them by the constant's name."""
     pattern = re.compile(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in names) + rb")\b")
-    found = []
-    for file in files:
-        try:
-            data = read_bytes(file.path)
-        except SourceError as exc:
-            errors.append(FileError(file.rel, str(exc)))
-            continue
-        if pattern.search(data):
-            found.append(Candidate(file, data, prefilter.has_context(data)))
-    return found
+    return read_matching(files, pattern, prefilter, errors)[0]

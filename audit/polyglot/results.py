@@ -79,15 +79,7 @@ def to_finding(
     line, column = position(raw.at or raw.node, lines)
     end_row, end_col = (raw.at or raw.node).end_point
     end_line_bytes = lines[end_row] if end_row < len(lines) else b""
-    message = rule.message.format(what=raw.what)
-    others = [m for m in context.markets if m != "US"]
-    if rule.us_only and others:
-        subject = (
-            f"Market {others[0]} still uses"
-            if len(others) == 1
-            else (f"Markets {', '.join(others)} still use")
-        )
-        message += f" {subject} the old behaviour: keep a path for them."
+    message = rule.finding_message(raw.what, context.markets)
     message += by_hand(rule.id, context.language)
     origin = origin_of(context.path)
     snippet = lines[line - 1].decode("utf-8", "replace").rstrip("\r") if line <= len(lines) else ""

@@ -179,9 +179,8 @@ class _Function:
         for index, statement in enumerate(path):
             if self._rejects(statement):
                 tail = path[index:]
-                if all(self._rejects(s) or self._ships(s) for s in tail) and any(
-                    self._ships(s) for s in tail
-                ):
+                ships = [_ships(s, self.evaluator, self.catalog) for s in tail]
+                if any(ships) and all(s or self._rejects(t) for s, t in zip(ships, tail)):
                     return path[:index], True
                 break
         return path, False
@@ -194,9 +193,6 @@ class _Function:
             if _callee(call) in self.finder.rejecters:
                 return True
         return False
-
-    def _ships(self, statement: cst.CSTNode) -> bool:
-        return _ships(statement, self.evaluator, self.catalog)
 
 
 def _ships(node: cst.CSTNode, evaluator: Evaluator, catalog: Catalog) -> bool:

@@ -611,15 +611,7 @@ def _to_finding(
 ) -> Finding:
     start, end = position.start, position.end
     rule = raw.rule
-    message = rule.message.format(what=raw.what)
-    others = [m for m in context.markets if m != "US"]
-    if rule.us_only and others:
-        subject = (
-            f"Market {others[0]} still uses"
-            if len(others) == 1
-            else (f"Markets {', '.join(others)} still use")
-        )
-        message += f" {subject} the old behaviour: keep a path for them."
+    message = rule.finding_message(raw.what, context.markets)
     origin = origin_of(context.path)
     if raw.shape == "wrapper-call" and rule.sites == "calls":
         message = f"{message} (through {raw.what})" if "->" in raw.what else message

@@ -14,8 +14,8 @@ from audit.discovery import SourceFile
 from audit.findings import FileError
 from audit.prefilter import Prefilter
 from audit.python.model_builder import ModelBuilder
-from audit.scan_file import Candidate
-from audit.source import SourceError, decode, read_bytes
+from audit.scan_file import Candidate, read_matching
+from audit.source import SourceError, decode
 
 _ROUNDS = 2  # callers of wrappers, then callers of wrappers found in those files
 _PYTHON = (".py", ".pyw", ".pyi")
@@ -46,7 +46,7 @@ def with_project_model(
             break
         known |= {*called, *overrides, *constants}
         pattern = _mentions(called, overrides, constants)
-        found, rest = _users(rest, pattern, prefilter, errors)
+        found, rest = read_matching(rest, pattern, prefilter, errors)
         if not found:
             break
         for candidate in found:
@@ -73,27 +73,6 @@ def _mentions(called: list[str], overrides: list[str], constants: list[str]) -> 
     if constants:
         parts.append(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in constants) + rb")\b")
     return re.compile(b"|".join(parts))
-
-
-def _users(
-    files: list[SourceFile],
-    pattern: re.Pattern[bytes],
-    prefilter: Prefilter,
-    errors: list[FileError],
-) -> tuple[list[Candidate], list[SourceFile]]:
-    found: list[Candidate] = []
-    rest = []
-    for file in files:
-        try:
-            data = read_bytes(file.path)
-        except SourceError as exc:
-            errors.append(FileError(file.rel, str(exc)))
-            continue
-        if pattern.search(data):
-            found.append(Candidate(file, data, prefilter.has_context(data)))
-        else:
-            rest.append(file)
-    return found, rest
 
 
 def _add(builder: ModelBuilder, candidate: Candidate) -> None:
