@@ -28,6 +28,7 @@ from audit.config import Config, apply_to_catalog
 from audit.facts import ProjectFacts
 from audit.findings import CONFIDENCE_RANK, Finding, ScanResult
 from audit.fixability import FIXABLE
+from audit.origin import PRODUCTION, origin_of
 from audit.python.decisions import GUARD
 from audit.python.detector import FileContext, detect
 from audit.scan_file import apply_suppressions
@@ -161,8 +162,14 @@ class _Project:
 
     @functools.cached_property
     def ship_options(self) -> ShipOptions:
-        texts = (t for _, t, _ in self.sources.values() if rewrite_refusal(t) is None)
-        return ship_options(texts, self.catalog, self.constants)
+        # Only production code says how the project ships: a test that calls
+        # ship_package("P1") with the method's defaults does not.
+        files = (
+            (path, text)
+            for rel, (path, text, _) in sorted(self.sources.items())
+            if origin_of(rel) == PRODUCTION and rewrite_refusal(text) is None
+        )
+        return ship_options(files, self.catalog, self.constants)
 
     def settings(self, rel: str) -> FixSettings:
         return FixSettings(

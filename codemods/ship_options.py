@@ -11,8 +11,10 @@ same at every call.
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Optional, Union
 
 import libcst as cst
@@ -21,6 +23,7 @@ from audit.catalog import HOLE, Catalog
 from audit.python.matchers import call_use
 from audit.python.scope import collect_scope
 from audit.python.strings import Evaluator
+from codemods.imported_constants import imported_literal
 
 _SHIP = "ship_package"
 _UNKNOWN = object()
@@ -35,18 +38,22 @@ class ShipOptions:
 
 
 def ship_options(
-    texts: Iterable[str], catalog: Catalog, constants: dict[str, Union[str, int]]
+    files: Iterable[tuple[Optional[Path], str]],
+    catalog: Catalog,
+    constants: dict[str, Union[str, int]],
 ) -> ShipOptions:
+    """What every ship call in ``files`` (path, text) passes; a path lets a name imported
+    from another project module be resolved to its literal value."""
     seen_keywords: list[dict[str, object]] = []
     seen_bodies: list[dict[str, object]] = []
-    for text in texts:
+    for path, text in files:
         if "ship" not in text.lower():
             continue
         try:
             module = cst.parse_module(text)
         except cst.ParserSyntaxError:
             continue
-        finder = _ShipCalls(module, catalog, constants)
+        finder = _ShipCalls(module, catalog, constants, _Imports(path, text))
         module.visit(finder)
         seen_keywords.extend(finder.keywords)
         seen_bodies.extend(finder.bodies)
@@ -68,9 +75,14 @@ def _agreed(calls: list[dict[str, object]]) -> dict[str, str]:
 
 class _ShipCalls(cst.CSTVisitor):
     def __init__(
-        self, module: cst.Module, catalog: Catalog, constants: dict[str, Union[str, int]]
+        self,
+        module: cst.Module,
+        catalog: Catalog,
+        constants: dict[str, Union[str, int]],
+        imports: _Imports,
     ) -> None:
         self.catalog = catalog
+        self.imports = imports
         self.scope = collect_scope(module)
         self.scope.project_constants = constants
         self.classes: list[cst.ClassDef] = []
@@ -122,7 +134,12 @@ class _ShipCalls(cst.CSTVisitor):
         if text is not None and HOLE not in text:
             return _quoted(text)
         number = evaluator.integer(node)
-        return _UNKNOWN if number is None else repr(number)
+        if number is not None:
+            return repr(number)
+        imported = self.imports.literal(node.value) if isinstance(node, cst.Name) else None
+        if isinstance(imported, str):
+            return _quoted(imported)
+        return _UNKNOWN if imported is None else repr(imported)
 
     def _init_default(self, attribute: str) -> Optional[cst.BaseExpression]:
         """``self.x`` set in ``__init__`` from a parameter: that parameter's default."""
@@ -135,6 +152,25 @@ class _ShipCalls(cst.CSTVisitor):
                     if param.name.value == source and param.default is not None:
                         return param.default
         return None
+
+
+class _Imports:
+    """Names the module imports from other project modules, resolved on demand."""
+
+    def __init__(self, path: Optional[Path], text: str) -> None:
+        self.path = path
+        self.text = text
+        self.tree: Optional[ast.Module] = None
+
+    def literal(self, name: str) -> Optional[Union[str, int]]:
+        if self.path is None:
+            return None
+        if self.tree is None:
+            try:
+                self.tree = ast.parse(self.text)
+            except (SyntaxError, ValueError, RecursionError):
+                self.tree = ast.Module(body=[], type_ignores=[])
+        return imported_literal(self.path, self.tree, name)
 
 
 def _quoted(text: str) -> str:
