@@ -63,13 +63,15 @@ def _literals(path: Path) -> dict[str, Literal]:
     except (SourceError, SyntaxError, ValueError, RecursionError):
         return {}
     found: dict[str, Literal] = {}
+    seen: set[str] = set()
     bound_twice: set[str] = set()
     for node in tree.body:
         target, value = _assignment(node)
         if target is None:
             continue
-        if target in found:
+        if target in seen:
             bound_twice.add(target)
+        seen.add(target)
         literal = value.value if isinstance(value, ast.Constant) else None
         if isinstance(literal, (str, int)) and not isinstance(literal, bool):
             found[target] = literal

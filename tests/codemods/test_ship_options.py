@@ -107,7 +107,7 @@ def test_a_name_imported_from_a_project_module_is_its_literal(tmp_path: Path) ->
 
 
 def test_a_name_bound_twice_or_not_found_is_unknown(tmp_path: Path) -> None:
-    (tmp_path / "config.py").write_text('MODE = "PICKUP"\nMODE = "DROP_OFF"\n', encoding="utf-8")
+    (tmp_path / "config.py").write_text('MODE = pick()\nMODE = "DROP_OFF"\n', encoding="utf-8")
     job = tmp_path / "job.py"
     job.write_text(
         "from .config import MODE\nfrom .missing import SLOT\n\n"
