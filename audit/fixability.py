@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from audit.catalog import Catalog
 from audit.facts import ProjectFacts
 from audit.findings import Finding
-from audit.python.decisions import DECISION, GUARD, RETRY
+from audit.python.decisions import BATCH_GUARD, DECISION, GUARD, RETRY
 
 FIXABLE = ("safe", "unsafe")
 
@@ -48,6 +48,9 @@ def _decided(
         kind = _reject_fix(finding, facts, declared, markets, calls)
     elif declared in FIXABLE and finding.shape == GUARD:
         kind = "unsafe"  # the decision moves before the ship call: behaviour changes on purpose
+    elif declared in FIXABLE and finding.shape == BATCH_GUARD:
+        # the guard asks the client's own Get Order Detail which orders have a request
+        kind = "unsafe" if facts.method("order_detail") is not None else "manual"
     elif declared in FIXABLE and finding.rule == catalog.code_rule().id:
         kind = _handling_fix(finding, declared, calls)
     return finding if kind == finding.fix else dataclasses.replace(finding, fix=kind)

@@ -44,7 +44,7 @@ from libcst.metadata import (
 
 from audit.findings import Finding
 from audit.python.code_tests import CodeTests, Simplified
-from audit.python.decisions import DECISION, GUARD
+from audit.python.decisions import DECISION, GUARDS
 from audit.python.matchers import mentions_error
 from audit.python.strings import Evaluator
 from codemods.base import AuditCodemod, FixSettings, ManualNote
@@ -367,9 +367,9 @@ class RemoveAfterSaleHandling(AuditCodemod):
         if self.standalone:
             # On its own no guard moves a decision first: a deciding branch stays.
             for site in sites:
-                if site.shape in (GUARD, DECISION):
+                if site.shape in GUARDS or site.shape == DECISION:
                     self._note_at(site, DECIDES)
-            sites = [s for s in sites if s.shape not in (GUARD, DECISION)]
+            sites = [s for s in sites if s.shape not in GUARDS and s.shape != DECISION]
             self.targets = sites
         planner = _Planner(self)
         node.visit(planner)

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Optional, Union
 
 import libcst as cst
@@ -35,21 +34,18 @@ from audit.findings import Finding
 from audit.python.matchers import EndpointUse, call_use, path_use
 from audit.python.strings import Evaluator
 from codemods.base import AuditCodemod, FixSettings
-from codemods.helper_module import ASYNC_FUNCTION, HELPER_FUNCTION, TRANSPORT_FUNCTION
+from codemods.helper_module import (
+    ASYNC_FUNCTION,
+    HELPER_FUNCTION,
+    TRANSPORT_FUNCTION,
+    HelperImport,
+)
 from codemods.hints import RETIRE_NOTE
 
 _ENDPOINT = "reject_cancellation"
 _ID_KEYWORDS = ("cancel_id", "cancelId", "cancel_request_id", "id")
 _BODY_KEYWORDS = ("body", "json", "data", "payload")
 _QUERY_KEYWORDS = ("params", "query", "query_params")
-
-
-@dataclass(frozen=True)
-class HelperImport:
-    """Where the rewritten file imports the helper from: ``from .ship_to_reject import``."""
-
-    module: str
-    relative: int = 0
 
 
 class RejectToShip(AuditCodemod):
@@ -241,8 +237,12 @@ class RejectToShip(AuditCodemod):
         # ship as the project's own shipping does (its Ship Package body)
         body = ", ".join(f'"{k}": {v}' for k, v in self.settings.ship_options.body.items())
         ships = f"\n    ship_body={{{body}}}," if body else ""
+        # the project's own version (its constant, its parameter), not the helper's
+        version = _version_in_url(url) if isinstance(url, cst.BaseExpression) else None
+        versions = f"\n    api_version={_code(version)}," if version is not None else ""
         return cst.parse_expression(
-            f"{TRANSPORT_FUNCTION}(\n    {send},\n    cancel_id={_code(cancel_id)},{ships}\n)"
+            f"{TRANSPORT_FUNCTION}(\n    {send},\n    cancel_id={_code(cancel_id)},"
+            f"{ships}{versions}\n)"
         )
 
     # -- definitions that hold the path ---------------------------------------------------
@@ -369,6 +369,16 @@ def _cancel_id_argument(call: cst.Call) -> Optional[cst.BaseExpression]:
 
 def _cancel_id_in_url(url: cst.BaseExpression) -> Optional[cst.BaseExpression]:
     """The expression that fills the ``{cancel_id}`` segment of a reject URL."""
+    return _segment_after(url, "cancellations/")
+
+
+def _version_in_url(url: cst.BaseExpression) -> Optional[cst.BaseExpression]:
+    """The expression that fills the version segment (``/return_refund/{API_VERSION}/``)."""
+    return _segment_after(url, "return_refund/")
+
+
+def _segment_after(url: cst.BaseExpression, prefix: str) -> Optional[cst.BaseExpression]:
+    """The first expression in ``url`` that directly follows the text ``prefix``."""
     pieces: list[Union[str, cst.BaseExpression]] = []
     for piece in _flatten_add(url):  # BASE + f".../{cid}/reject" holds both kinds
         if isinstance(piece, cst.FormattedString):
@@ -383,7 +393,7 @@ def _cancel_id_in_url(url: cst.BaseExpression) -> Optional[cst.BaseExpression]:
     for piece in pieces:
         if isinstance(piece, str):
             text += piece
-        elif text.endswith("cancellations/"):
+        elif text.endswith(prefix):
             return piece
         else:
             text += HOLE

@@ -29,7 +29,7 @@ from audit.facts import ProjectFacts
 from audit.findings import CONFIDENCE_RANK, Finding, ScanResult
 from audit.fixability import FIXABLE
 from audit.origin import PRODUCTION, origin_of
-from audit.python.decisions import GUARD
+from audit.python.decisions import GUARDS
 from audit.python.detector import FileContext, detect
 from audit.scan_file import apply_suppressions
 from audit.source import SourceError, decode, python_lines, read_bytes
@@ -45,12 +45,14 @@ from codemods.helper_module import (
     MARKER,
     TRANSPORT_FUNCTION,
     ClientMethods,
+    HelperImport,
     render_helper,
 )
 from codemods.hints import RETIRE_NOTE, manual_hint
+from codemods.import_order import sort_added_import
 from codemods.pending_guard import GuardPendingCancel
 from codemods.positions import map_findings, map_notes
-from codemods.reject_to_ship import HelperImport, RejectToShip
+from codemods.reject_to_ship import RejectToShip
 from codemods.ship_options import ShipOptions, ship_options
 
 _MAX_ROUNDS = 4
@@ -447,27 +449,29 @@ def _apply(
     for rule, step in STEPS:
         cls = _codemod_class(step) if rule in rules else None
         if cls is None or (
-            cls is GuardPendingCancel and not any(t.shape == GUARD for t in targets)
+            cls is GuardPendingCancel and not any(t.shape in GUARDS for t in targets)
         ):
             continue
         before = module.code
         # Targets and notes are positioned in the text each codemod receives.
         own = [t for t in map_findings(targets, original, before) if t.rule == rule]
         codemod: AuditCodemod
-        if cls is RejectToShip:
+        if cls is RejectToShip or cls is GuardPendingCancel:  # both import the helper
             # No package name: AddImportsVisitor would make ``from .ship_to_reject`` absolute.
             context = CodemodContext(filename=rel)
-            codemod = RejectToShip(context, settings, own, helper)
+            codemod = cls(context, settings, own, helper)
         else:  # the package lets RemoveImportsVisitor resolve ``from .errors import X``
             context = CodemodContext(
                 filename=rel, full_module_name=names.name, full_package_name=names.package
             )
             codemod = cls(context, settings, own)
         module = codemod.transform_module(module)
+        if isinstance(codemod, (RejectToShip, GuardPendingCancel)):
+            module = sort_added_import(module, helper.module)
         manual.extend(map_notes(codemod.manual, before, original))
         if isinstance(codemod, GuardPendingCancel):
             # a deciding branch is removed only once its decision stands before the ship
-            unguarded = [t for t in own if t.shape == GUARD and t not in codemod.guarded]
+            unguarded = [t for t in own if t.shape in GUARDS and t not in codemod.guarded]
             targets = [t for t in targets if t not in unguarded]
     if module.code != original:
         context = CodemodContext(

@@ -15,6 +15,7 @@ use this one analysis, so the two always agree.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Optional
@@ -37,8 +38,24 @@ CANCEL_FLAG = "is_buyer_request_cancel"
 RETRY = "code-retry"  # rejected and shipped again: removal keeps the meaning
 GUARD = "code-guard"  # decided; the decision moves before the ship call (unsafe)
 DECISION = "code-decision"  # decided; no exact move: a person decides
+# decided per package of a batch ship's errors; the decision moves before the batch (unsafe)
+BATCH_GUARD = "code-batch-guard"
+GUARDS = frozenset({GUARD, BATCH_GUARD})  # the shapes the guard codemod moves first
 
 Position = Callable[[cst.CSTNode], CodeRange]
+
+
+@dataclass(frozen=True)
+class BatchShip:
+    """A ``result = client.batch_ship_packages(batch, ...)`` line whose errors are decided
+    per package: what a guard before it needs."""
+
+    statement: cst.BaseStatement  # the ship line, in a loop body
+    batch: str  # the local list of package ids it ships
+    client: str  # the receiver's code (``self.shop``)
+    awaited: bool
+    order_of: str  # the function's dict from package id to order id
+    package: str  # the name the decision reads the package id from
 
 
 @dataclass(frozen=True)
@@ -51,6 +68,7 @@ class Branch:
     ship_try: Optional[cst.Try] = None  # GUARD: the try whose ship call it guards
     order: str = ""  # GUARD: the order record in scope
     decision: tuple[cst.BaseStatement, ...] = ()  # GUARD: what runs for a pending request
+    batch: Optional[BatchShip] = None  # BATCH_GUARD: the batch ship the guard goes before
 
     def covers(self, line: int, column: int) -> bool:
         return any(_inside(span, line, column) for span in self.spans)
@@ -106,10 +124,14 @@ class _Function:
         self.tests = CodeTests(evaluator, finder.catalog, {name: False for name in self.flags})
 
     def run(self) -> None:
-        for block, handler, ship_try in _blocks(self.function, self.evaluator, self.catalog):
+        loops = _batch_error_loops(self.function, self.evaluator, self.catalog)
+        for block, handler, ship_try, node in _blocks(self.function, self.evaluator, self.catalog):
+            loop = loops.get(id(node)) if node is not None else None
             for index, statement in enumerate(block):
                 if isinstance(statement, cst.If):
-                    self._if_chain(statement, list(block[index + 1 :]), handler, ship_try)
+                    rest = list(block[index + 1 :])
+                    before = list(block[:index])
+                    self._if_chain(statement, rest, handler, ship_try, loop, before)
 
     def _if_chain(
         self,
@@ -117,6 +139,8 @@ class _Function:
         rest: list[cst.BaseStatement],
         handler: Optional[cst.ExceptHandler],
         ship_try: Optional[cst.Try],
+        loop: Optional[_ErrorLoop] = None,
+        before: Sequence[cst.BaseStatement] = (),
     ) -> None:
         branch: Optional[cst.If] = top
         while branch is not None:
@@ -131,7 +155,10 @@ class _Function:
                 else:
                     path = self._pending_path(branch, value, rest)
                     ship = ship_try if handler else None
-                    self.finder.branches.append(self._judge(tuple(spans), path, handler, ship))
+                    judged = self._judge(tuple(spans), path, handler, ship)
+                    if judged.kind == DECISION and handler is None and loop is not None:
+                        judged = self._judge_batch(judged, path, loop, before)
+                    self.finder.branches.append(judged)
             orelse = branch.orelse
             branch = orelse if isinstance(orelse, cst.If) else None
 
@@ -174,6 +201,39 @@ class _Function:
             return Branch(DECISION, spans, "no order record is at hand to check")
         return Branch(GUARD, spans, "", ship_try, order, tuple(decision))
 
+    def _judge_batch(
+        self,
+        judged: Branch,
+        path: Optional[list[cst.BaseStatement]],
+        loop: _ErrorLoop,
+        before: Sequence[cst.BaseStatement],
+    ) -> Branch:
+        """A decision per package of a batch ship's errors moves before the batch when it
+        reads the package id only, and the function maps packages to their orders."""
+        if path is None:
+            return judged
+        decision, retried = self._without_retry(path)
+        if retried:
+            return judged
+        if decision and _is_continue(decision[-1]):
+            decision = decision[:-1]  # next error there, next pending package here
+        spans = judged.spans
+        if not decision or _leaves_early(decision):
+            return Branch(DECISION, spans, "the decision leaves the loop or the function")
+        read = _names_read(decision)
+        if loop.error in read:
+            return Branch(DECISION, spans, "the decision reads the error itself")
+        package = _package_name(before, loop.error, read)
+        if package is None:
+            return Branch(DECISION, spans, "the decision does not read one package id")
+        if read & loop.bound_after_ship:
+            return Branch(DECISION, spans, "the decision reads what the batch's result set")
+        order_of = _package_to_order(self.function)
+        if order_of is None:
+            return Branch(DECISION, spans, "no mapping from package to order is at hand")
+        ship = dataclasses.replace(loop.ship, order_of=order_of, package=package)
+        return Branch(BATCH_GUARD, spans, "", None, "", tuple(decision), ship)
+
     def _without_retry(self, path: list[cst.BaseStatement]) -> tuple[list[cst.BaseStatement], bool]:
         """The path without its closing "reject the request, ship again" tail."""
         for index, statement in enumerate(path):
@@ -203,7 +263,12 @@ def _ships(node: cst.CSTNode, evaluator: Evaluator, catalog: Catalog) -> bool:
     return False
 
 
-Block = tuple[Sequence[cst.BaseStatement], Optional[cst.ExceptHandler], Optional[cst.Try]]
+Block = tuple[
+    Sequence[cst.BaseStatement],
+    Optional[cst.ExceptHandler],
+    Optional[cst.Try],
+    Optional[cst.IndentedBlock],  # the block itself (None for a handler's body)
+]
 
 
 def _blocks(function: cst.FunctionDef, evaluator: Evaluator, catalog: Catalog) -> list[Block]:
@@ -228,15 +293,210 @@ def _blocks(function: cst.FunctionDef, evaluator: Evaluator, catalog: Catalog) -
         def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
             owner = self.tries[-1] if self.tries else None
             ships = owner is not None and _ships(owner.body, evaluator, catalog)
-            found.append((_body(node.body), node, owner if ships else None))
+            found.append((_body(node.body), node, owner if ships else None, None))
             handler_bodies.add(id(node.body))
 
         def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
             if id(node) not in handler_bodies:
-                found.append((list(node.body), None, None))
+                found.append((list(node.body), None, None, node))
 
     function.visit(Blocks())
     return found
+
+
+@dataclass(frozen=True)
+class _ErrorLoop:
+    """``for err in result["errors"]:`` after ``result = client.batch_ship_packages(...)``."""
+
+    ship: BatchShip  # order_of and package still empty
+    error: str  # the loop's target
+    bound_after_ship: frozenset[str]  # names set between the ship line and the loop
+
+
+def _batch_error_loops(
+    function: cst.FunctionDef, evaluator: Evaluator, catalog: Catalog
+) -> dict[int, _ErrorLoop]:
+    """The loops over a batch ship's errors, by the id of the loop's body. The ship line
+    must sit in a ``for`` body, so a guard that empties the batch can ``continue`` (in a
+    ``while`` that would skip the counter's step)."""
+    found: dict[int, _ErrorLoop] = {}
+    loop_bodies: set[int] = set()
+
+    class Blocks(cst.CSTVisitor):
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+            return node is function
+
+        def visit_For(self, node: cst.For) -> None:
+            loop_bodies.add(id(node.body))
+
+        def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+            if id(node) not in loop_bodies:
+                return
+            statements = list(node.body)
+            for index, statement in enumerate(statements):
+                ship = _batch_ship_line(statement, evaluator, catalog)
+                if ship is None:
+                    continue
+                result, line = ship
+                bound: set[str] = set()
+                for later in statements[index + 1 :]:
+                    if (
+                        isinstance(later, cst.For)
+                        and isinstance(later.target, cst.Name)
+                        and result in _names_read([later.iter])
+                    ):
+                        found[id(later.body)] = _ErrorLoop(
+                            line, later.target.value, frozenset(bound)
+                        )
+                    bound |= _names_bound(later)
+
+    function.visit(Blocks())
+    return found
+
+
+def _batch_ship_line(
+    statement: cst.BaseStatement, evaluator: Evaluator, catalog: Catalog
+) -> Optional[tuple[str, BatchShip]]:
+    """``result = [await] client.batch_ship_packages(batch, ...)``: result's name and the
+    line, when ``batch`` is a local name."""
+    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+        return None
+    assign = statement.body[0]
+    if not isinstance(assign, cst.Assign) or len(assign.targets) != 1:
+        return None
+    target = assign.targets[0].target
+    value = assign.value
+    awaited = isinstance(value, cst.Await)
+    call = value.expression if isinstance(value, cst.Await) else value
+    if not isinstance(target, cst.Name) or not isinstance(call, cst.Call):
+        return None
+    use = call_use(call, evaluator, catalog)
+    if use is None or use.endpoint != "batch_ship_packages":
+        return None
+    first = call.args[0] if call.args else None
+    if (
+        first is None
+        or first.keyword is not None
+        or not isinstance(first.value, cst.Name)
+        or not isinstance(call.func, cst.Attribute)
+    ):
+        return None
+    client = cst.Module(body=[]).code_for_node(call.func.value)
+    return target.value, BatchShip(statement, first.value.value, client, awaited, "", "")
+
+
+def _package_name(before: Sequence[cst.BaseStatement], error: str, read: set[str]) -> Optional[str]:
+    """The one name the decision reads that the error loop set from the error."""
+    from_error: set[str] = set()
+    for statement in before:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            if isinstance(small, cst.Assign) and error in _names_read([small.value]):
+                for target in small.targets:
+                    if isinstance(target.target, cst.Name):
+                        from_error.add(target.target.value)
+    used = from_error & read
+    bound_before = set().union(*(_names_bound(s) for s in before)) if before else set()
+    if len(used) != 1 or (read & bound_before) - used:
+        return None
+    return used.pop()
+
+
+def _package_to_order(function: cst.FunctionDef) -> Optional[str]:
+    """The dict ``D`` the function fills with ``D[package] = order["id"]``."""
+    found: set[str] = set()
+
+    class Assignments(cst.CSTVisitor):
+        def visit_Assign(self, node: cst.Assign) -> None:
+            target = node.targets[0].target if len(node.targets) == 1 else None
+            if (
+                isinstance(target, cst.Subscript)
+                and isinstance(target.value, cst.Name)
+                and _is_order_id(node.value)
+            ):
+                found.add(target.value.value)
+
+    function.visit(Assignments())
+    return found.pop() if len(found) == 1 else None
+
+
+def _is_order_id(node: cst.BaseExpression) -> bool:
+    """``order["id"]``, ``order["order_id"]``, ``order.get("id")`` on an order record."""
+    code = cst.Module(body=[]).code_for_node(node)
+    return (
+        re.fullmatch(
+            r"""(?:\w*order)(?:\[(["'])(?:order_)?id\1\]|\.get\((["'])(?:order_)?id\2\))""", code
+        )
+        is not None
+    )
+
+
+def _names_read(nodes: Sequence[cst.CSTNode]) -> set[str]:
+    found: set[str] = set()
+
+    class Names(cst.CSTVisitor):
+        def visit_Name(self, node: cst.Name) -> None:
+            found.add(node.value)
+
+        def visit_Attribute(self, node: cst.Attribute) -> bool:
+            node.value.visit(self)  # ``x.attr``: x is read, attr is no name
+            return False
+
+        def visit_Arg(self, node: cst.Arg) -> bool:
+            node.value.visit(self)  # ``f(key=x)``: x is read, key is no name
+            return False
+
+    for node in nodes:
+        node.visit(Names())
+    return found
+
+
+def _names_bound(statement: cst.CSTNode) -> set[str]:
+    found: set[str] = set()
+
+    class Targets(cst.CSTVisitor):
+        def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+            if isinstance(node.target, cst.Name):
+                found.add(node.target.value)
+
+        def visit_For(self, node: cst.For) -> None:
+            if isinstance(node.target, cst.Name):
+                found.add(node.target.value)
+
+        def visit_AugAssign(self, node: cst.AugAssign) -> None:
+            if isinstance(node.target, cst.Name):
+                found.add(node.target.value)
+
+    statement.visit(Targets())
+    return found
+
+
+def _is_continue(statement: cst.BaseStatement) -> bool:
+    return isinstance(statement, cst.SimpleStatementLine) and all(
+        isinstance(s, cst.Continue) for s in statement.body
+    )
+
+
+def _leaves_early(statements: Sequence[cst.BaseStatement]) -> bool:
+    """A return, raise, break, continue or yield anywhere in ``statements``."""
+    found: list[cst.CSTNode] = []
+
+    class Exits(cst.CSTVisitor):
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+            return False
+
+        def visit_Lambda(self, node: cst.Lambda) -> bool:
+            return False
+
+        def on_visit(self, node: cst.CSTNode) -> bool:
+            if isinstance(node, (cst.Return, cst.Raise, cst.Break, cst.Continue, cst.Yield)):
+                found.append(node)
+            return super().on_visit(node)
+
+    for statement in statements:
+        statement.visit(Exits())
+    return bool(found)
 
 
 def _body(suite: cst.BaseSuite) -> list[cst.BaseStatement]:

@@ -210,14 +210,191 @@ def test_the_decision_moves_before_the_ship_call(
     assert "Would fix 0 finding(s)" in CliRunner().invoke(cli, ["fix", str(tmp_path)]).output
 
 
+BATCH = """\
+class Job:
+    def ship_all(self, orders, report):
+        order_of = {}
+        for order in orders:
+            for package in order["packages"]:
+                order_of[package["id"]] = order["id"]
+        queue = list(order_of)
+        for start in range(0, len(queue), 20):
+            batch = queue[start : start + 20]
+            data = self.client.batch_ship_packages(batch)
+            failed = set()
+            for err in data["errors"]:
+                package_id = err["detail"]["package_id"]
+                failed.add(package_id)
+                if err["code"] == AFTER_SALE:
+                    # the cancel job decides these
+                    report.held.append((order_of[package_id], package_id))
+                    continue
+                report.failed.append(package_id)
+            report.shipped.extend(p for p in batch if p not in failed)
+"""
+
+BATCH_FIXED = """\
+class Job:
+    def ship_all(self, orders, report):
+        order_of = {}
+        for order in orders:
+            for package in order["packages"]:
+                order_of[package["id"]] = order["id"]
+        queue = list(order_of)
+        for start in range(0, len(queue), 20):
+            batch = queue[start : start + 20]
+            # v202309: a batch now ships packages with a pending cancel request; decide first.
+            pending_orders = orders_with_cancel_request(
+                self.client, [order_of.get(p) for p in batch]
+            )
+            for package_id in [p for p in batch if order_of.get(p) in pending_orders]:
+                # the cancel job decides these
+                report.held.append((order_of[package_id], package_id))
+            batch = [p for p in batch if order_of.get(p) not in pending_orders]
+            if not batch:
+                continue
+            data = self.client.batch_ship_packages(batch)
+            failed = set()
+            for err in data["errors"]:
+                package_id = err["detail"]["package_id"]
+                failed.add(package_id)
+                report.failed.append(package_id)
+            report.shipped.extend(p for p in batch if p not in failed)
+"""
+
+
+def test_a_batch_decision_moves_before_the_batch(tmp_path: Path) -> None:
+    jobs = project(tmp_path, BATCH)
+    assert scan_fixes(tmp_path) == ("safe", ["unsafe"])
+    output = fix(tmp_path)
+    assert "CA201 manual" not in output, output
+    text = jobs.read_text()
+    assert "AFTER_SALE" not in text
+    assert text.endswith(BATCH_FIXED), text
+    assert "from .ship_to_reject import orders_with_cancel_request\n" in text
+    helper = (tmp_path / "shop" / "ship_to_reject.py").read_text()
+    assert "def orders_with_cancel_request(client" in helper
+    assert 'orders = _items(client.get_order_detail(chunk), "orders")' in helper
+    assert "Would fix 0 finding(s)" in CliRunner().invoke(cli, ["fix", str(tmp_path)]).output
+
+
+def test_the_batch_guard_runs_the_decision_for_pending_orders_only(tmp_path: Path) -> None:
+    """The rewritten job, run against a fake client as the API now behaves in the US."""
+    jobs = project(tmp_path, BATCH)
+    fix(tmp_path)
+    namespace: dict[str, object] = {}
+    helper = (tmp_path / "shop" / "ship_to_reject.py").read_text()
+    exec(compile(helper, "ship_to_reject.py", "exec"), namespace)
+    code = jobs.read_text().replace("from .ship_to_reject import orders_with_cancel_request", "")
+    code = code.replace("from .client import ApiError", "ApiError = Exception")
+    namespace_job: dict[str, object] = {
+        "orders_with_cancel_request": namespace["orders_with_cancel_request"]
+    }
+    exec(compile(code, "jobs.py", "exec"), namespace_job)
+
+    class Client:
+        def __init__(self) -> None:
+            self.shipped: list[str] = []
+            self.detail_calls: list[list[str]] = []
+
+        def get_order_detail(self, ids: list[str]) -> dict[str, object]:
+            self.detail_calls.append(ids)
+            orders = [{"id": i, "is_buyer_request_cancel": i == "O2"} for i in ids]
+            return {"code": 0, "data": {"orders": orders}}
+
+        def batch_ship_packages(self, ids: list[str]) -> dict[str, object]:
+            self.shipped.extend(ids)  # v202309 in the US: no 21011007 any more
+            return {"errors": []}
+
+    class Report:
+        def __init__(self) -> None:
+            self.held: list[tuple[str, str]] = []
+            self.failed: list[str] = []
+            self.shipped: list[str] = []
+
+    job = namespace_job["Job"]()  # type: ignore[operator]
+    job.client = Client()
+    report = Report()
+    orders = [
+        {"id": "O1", "packages": [{"id": "P1"}]},
+        {"id": "O2", "packages": [{"id": "P2"}, {"id": "P3"}]},
+    ]
+    job.ship_all(orders, report)
+    assert report.held == [("O2", "P2"), ("O2", "P3")]
+    assert job.client.shipped == ["P1"] and report.shipped == ["P1"]
+    assert job.client.detail_calls == [["O1", "O2"]]
+    only_pending = Report()
+    job.client = Client()
+    job.ship_all([orders[1]], only_pending)
+    assert job.client.shipped == [] and only_pending.shipped == []  # no empty batch sent
+
+
 LEFT_TO_A_PERSON = {
-    "batch errors decided per package": """\
+    "batch errors decided per package, no package to order mapping": """\
         class Job:
             def ship(self, order, package_ids, report):
-                data = self.client.batch_ship_packages(order["package_ids"])
-                for err in data["errors"]:
-                    if err["code"] == AFTER_SALE:
-                        report.held.append(err["package_id"])
+                for chunk in [package_ids]:
+                    data = self.client.batch_ship_packages(chunk)
+                    for err in data["errors"]:
+                        package_id = err["package_id"]
+                        if err["code"] == AFTER_SALE:
+                            report.held.append(package_id)
+        """,
+    "batch decision reads the error": """\
+        class Job:
+            def ship(self, orders, report):
+                order_of = {p: o["id"] for o in orders for p in o["packages"]}
+                for order in orders:
+                    order_of[order["packages"][0]] = order["id"]
+                for batch in [list(order_of)]:
+                    data = self.client.batch_ship_packages(batch)
+                    for err in data["errors"]:
+                        package_id = err["package_id"]
+                        if err["code"] == AFTER_SALE:
+                            report.held.append((package_id, err["message"]))
+        """,
+    "batch decision returns": """\
+        class Job:
+            def ship(self, orders, report):
+                order_of = {}
+                for order in orders:
+                    order_of[order["packages"][0]] = order["id"]
+                for batch in [list(order_of)]:
+                    data = self.client.batch_ship_packages(batch)
+                    for err in data["errors"]:
+                        package_id = err["package_id"]
+                        if err["code"] == AFTER_SALE:
+                            report.held.append(package_id)
+                            return
+        """,
+    "batch decision reads what the result set": """\
+        class Job:
+            def ship(self, orders, report):
+                order_of = {}
+                for order in orders:
+                    order_of[order["packages"][0]] = order["id"]
+                for batch in [list(order_of)]:
+                    data = self.client.batch_ship_packages(batch)
+                    when = data["time"]
+                    for err in data["errors"]:
+                        package_id = err["package_id"]
+                        if err["code"] == AFTER_SALE:
+                            report.held.append((package_id, when))
+        """,
+    "batch in a while loop": """\
+        class Job:
+            def ship(self, orders, report):
+                order_of = {}
+                for order in orders:
+                    order_of[order["packages"][0]] = order["id"]
+                queue = list(order_of)
+                while queue:
+                    batch, queue = queue[:20], queue[20:]
+                    data = self.client.batch_ship_packages(batch)
+                    for err in data["errors"]:
+                        package_id = err["package_id"]
+                        if err["code"] == AFTER_SALE:
+                            report.held.append(package_id)
         """,
     "the decision reads the error": """\
         class Job:

@@ -14,7 +14,8 @@ from libcst.codemod import CodemodContext
 
 from audit.facts import FunctionFact, ProjectFacts
 from codemods.base import FixSettings
-from codemods.reject_to_ship import HelperImport, RejectToShip
+from codemods.helper_module import HelperImport
+from codemods.reject_to_ship import RejectToShip
 
 
 def apply(source: str, **kwargs: object) -> tuple[str, RejectToShip]:
@@ -108,6 +109,30 @@ CASES = {
                     _method, _path, params=_query, json=_body
                 ),
                 cancel_id=cid,
+                api_version=version,
+            )
+        """,
+    ),
+    "raw call with the project's version constant": (
+        """
+        from .config import API_VERSION
+
+        def force(transport, cid):
+            return transport.request(
+                "POST", f"/return_refund/{API_VERSION}/cancellations/{cid}/reject", params={}
+            )
+        """,
+        """
+        from .config import API_VERSION
+        from .ship_to_reject import ship_to_reject_via
+
+        def force(transport, cid):
+            return ship_to_reject_via(
+                lambda _method, _path, _query, _body: transport.request(
+                    _method, _path, params=_query, body=_body
+                ),
+                cancel_id=cid,
+                api_version=API_VERSION,
             )
         """,
     ),

@@ -2,9 +2,8 @@
 
 Each example has its own pytest suite against the sandbox in strict mode (every request
 must carry a valid TikTok Shop signature): it fails as the API now behaves in the US,
-and after ``fix --write --unsafe-fixes``, run from another directory, it passes except
-where fix said a person must act. The scan's ``fix`` field and what fix does agree,
-finding by finding.
+and after ``fix --write --unsafe-fixes``, run from another directory, it passes. The
+scan's ``fix`` field and what fix does agree, finding by finding.
 """
 
 from __future__ import annotations
@@ -29,8 +28,6 @@ class Integrator:
     name: str
     package: str
     failing_before: frozenset[str]
-    # what fix leaves to a person, and so still fails after it (the batch shape)
-    failing_after: frozenset[str]
 
 
 INTEGRATORS = {
@@ -46,7 +43,6 @@ INTEGRATORS = {
                 "[two-packages]",
             }
         ),
-        frozenset(),
     ),
     "async_httpx_oms": Integrator(
         "async_httpx_oms",
@@ -58,7 +54,6 @@ INTEGRATORS = {
                 "test_order_sync.py::test_pending_cancel_orders_are_deferred_not_shipped",
             }
         ),
-        frozenset({"test_order_sync.py::test_pending_cancel_orders_are_deferred_not_shipped"}),
     ),
 }
 
@@ -138,7 +133,7 @@ def test_fix_from_another_directory_keeps_what_the_code_meant(
         assert f"{finding['path']}:{finding['line']}:{finding['column']}: " in fixed.stdout
 
     # its own suite, strict sandbox: held packages are still held, no Reject Cancellation
-    assert failing_tests(copy) == example.failing_after
+    assert failing_tests(copy) == set()
 
     after = snapshot(copy)
     again = cancel_audit(["fix", ".", "--write", "--unsafe-fixes"], copy)
@@ -155,6 +150,10 @@ def test_the_hold_moves_before_the_ship_call(tmp_path: Path) -> None:
     assert guard < shipping.index("self._hold(order[") < shipping.index("        try:\n")
     assert "AFTER_SALE_PENDING" not in shipping
     worker = (copy / "harbor_oms" / "cancellations.py").read_text(encoding="utf-8")
-    assert 'ship_to_reject(self.client, order_id=cancel["order_id"])' in worker
+    # it ships the way the shipping job does: HANDOVER_METHOD, imported from config
+    assert (
+        'ship_to_reject( self.client, order_id=cancel["order_id"], handover_method="PICKUP", )'
+        in " ".join(worker.split())
+    )
     client = (copy / "harbor_oms" / "tiktok" / "client.py").read_text(encoding="utf-8")
     assert "def reject_cancellation" not in client  # its only caller ships to reject now
