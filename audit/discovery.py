@@ -9,6 +9,7 @@ leaves out is reported with a reason so ``-v`` can show it.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import stat
 from collections.abc import Iterable, Iterator
@@ -48,6 +49,27 @@ class SourceFile:
     path: Path  # as given or found on disk
     rel: str  # POSIX path relative to the scan root: what findings show
     size: int
+    real: Optional[Path] = None  # the file's resolved path (symlinks followed)
+
+    def resolved(self) -> Path:
+        return self.real if self.real is not None else self.path.resolve()
+
+
+class _RealPaths:
+    """``Path.resolve()`` for many files of few folders: each folder is resolved once
+    (a resolve costs one ``lstat`` per path component), and only a file that is itself a
+    symlink is resolved whole."""
+
+    def __init__(self) -> None:
+        self.folders: dict[Path, Path] = {}
+
+    def __call__(self, path: Path) -> Path:
+        if path.is_symlink():
+            return path.resolve()
+        folder = self.folders.get(path.parent)
+        if folder is None:
+            folder = self.folders[path.parent] = path.parent.resolve()
+        return folder / path.name
 
 
 @dataclass(frozen=True)
@@ -351,15 +373,17 @@ def discover(paths: list[Path], options: DiscoveryOptions) -> Iterator[Discovere
     (as ruff and flake8 do); it must still be Python and within the size cap.
     """
     seen: set[Path] = set()
+    real_path = _RealPaths()
     shared = common_display_root(paths) if len(paths) > 1 else None
     for path in paths:
         if path.is_dir():
             for item in _Walker(path, options, shared).walk():
                 if isinstance(item, SourceFile):
-                    real = item.path.resolve()
+                    real = real_path(item.path)
                     if real in seen:
                         continue
                     seen.add(real)
+                    item = dataclasses.replace(item, real=real)
                 yield item
         else:
             walker = _Walker(path.parent, options, shared)

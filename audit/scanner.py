@@ -172,7 +172,7 @@ def scan(options: ScanOptions, progress: Optional[ProgressCallback] = None) -> S
         hidden_low_confidence=len(findings) - len(shown),
         roots=tuple(p.as_posix() for p in options.paths),
         markets=config.markets,
-        files={file.rel: file.path.resolve() for file in files},
+        files={file.rel: file.resolved() for file in files},
         facts=facts,
     )
 
@@ -180,7 +180,7 @@ def scan(options: ScanOptions, progress: Optional[ProgressCallback] = None) -> S
 def _identity_paths(paths: Sequence[Path], files: Sequence[SourceFile]) -> Callable[[str], str]:
     """A finding's path relative to its project root (see ``project_root``)."""
     roots = [project_root(p) for p in paths]
-    where = {file.rel: file.path.resolve() for file in files}
+    where = {file.rel: file.resolved() for file in files}
 
     def identity(rel: str) -> str:
         path = where.get(rel)
