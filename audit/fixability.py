@@ -18,6 +18,14 @@ from audit.findings import Finding
 from audit.python.decisions import BATCH_GUARD, DECISION, GUARD, RETRY
 
 FIXABLE = ("safe", "unsafe")
+# Rules whose stamp only their codemod can settle (the loop a search feeds, a wrapper's
+# callers): codemods.agreement plans them dry before scan, report and SARIF show a stamp.
+SETTLED_BY_PLAN = frozenset({"CA101", "CA301"})
+
+
+def needs_settling(findings: Sequence[Finding]) -> bool:
+    """Whether any stamp needs the dry plan; most scans need none and load no codemod."""
+    return any(f.rule in SETTLED_BY_PLAN and f.fix in FIXABLE for f in findings)
 
 
 def stamp_fixes(

@@ -15,20 +15,18 @@ import dataclasses
 
 from audit.config import Config
 from audit.findings import ScanResult
-from audit.fixability import FIXABLE
+from audit.fixability import SETTLED_BY_PLAN, needs_settling
 from codemods.runner import plan_fixes
-
-_SETTLED = frozenset({"CA101", "CA301"})
 
 
 def settle_fixes(result: ScanResult, config: Config) -> ScanResult:
     """``result`` with the fix of each finding as fix (with ``--unsafe-fixes``) would do
     it; no file is written."""
-    if not any(f.rule in _SETTLED and f.fix in FIXABLE for f in result.findings):
+    if not needs_settling(result.findings):
         return result  # nothing to plan: the common case, and free
     # CA201's stamp is exact from the scan's own branch analysis; CA101 and CA301 have
     # limits only their codemods see (the loop a search feeds, a wrapper's callers)
-    plan = plan_fixes(result, config, _SETTLED, unsafe=True, verify=False)
+    plan = plan_fixes(result, config, SETTLED_BY_PLAN, unsafe=True, verify=False)
     left = {f.fingerprint for f in plan.left_alone()}
     findings = tuple(
         dataclasses.replace(f, fix="manual") if f.fingerprint in left else f

@@ -17,6 +17,7 @@ from audit.config import (
     apply_to_catalog,
 )
 from audit.findings import SEVERITY_RANK, ScanResult
+from audit.fixability import needs_settling
 from audit.output import FORMATS, RenderContext, renderer
 from audit.scanner import ScanOptions
 from audit.scanner import scan as run_scan
@@ -139,9 +140,10 @@ def scan(
     except Exception as exc:  # an internal error: say so plainly, exit 2
         click.echo(f"cancel-audit: internal error: {type(exc).__name__}: {exc}", err=True)
         ctx.exit(EXIT_ERROR)
-    from codemods.agreement import settle_fixes  # deferred: only files with fixes pay
+    if needs_settling(result.findings):
+        from codemods.agreement import settle_fixes  # deferred: libcst's codemod machinery
 
-    result = settle_fixes(result, config)
+        result = settle_fixes(result, config)
     if baseline is not None:
         from audit.baseline import apply_baseline, scan_scope
 
