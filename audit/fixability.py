@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from audit.catalog import Catalog
 from audit.facts import ProjectFacts
 from audit.findings import Finding
-from audit.python.decisions import BATCH_GUARD, DECISION, GUARD, RETRY
+from audit.python.shapes import BATCH_GUARD, DECISION, GUARD, RETRY
 
 FIXABLE = ("safe", "unsafe")
 # Rules whose stamp only their codemod can settle (the loop a search feeds, a wrapper's

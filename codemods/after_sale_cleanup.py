@@ -44,8 +44,8 @@ from libcst.metadata import (
 
 from audit.findings import Finding
 from audit.python.code_tests import CodeTests, Simplified
-from audit.python.decisions import DECISION, GUARDS
 from audit.python.matchers import mentions_error
+from audit.python.shapes import DECISION, GUARDS
 from audit.python.strings import Evaluator
 from codemods.base import AuditCodemod, FixSettings, ManualNote
 from codemods.hints import DECIDES

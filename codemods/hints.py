@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from audit.facts import ProjectFacts
 from audit.findings import Finding
-from audit.python.decisions import DECISION
+from audit.python.shapes import DECISION
 from codemods.helper_module import ASYNC_FUNCTION, HELPER_FUNCTION, TRANSPORT_FUNCTION
 
 RETIRE_NOTE = (

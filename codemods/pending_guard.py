@@ -38,15 +38,8 @@ from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import PositionProvider
 
 from audit.findings import Finding
-from audit.python.decisions import (
-    BATCH_GUARD,
-    CANCEL_FLAG,
-    GUARD,
-    GUARDS,
-    BatchShip,
-    Branch,
-    find_branches,
-)
+from audit.python.decisions import CANCEL_FLAG, BatchShip, Branch, find_branches
+from audit.python.shapes import BATCH_GUARD, GUARD, GUARDS
 from codemods.base import AuditCodemod, FixSettings
 from codemods.helper_module import (
     HELPER_MODULE,

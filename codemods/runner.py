@@ -29,8 +29,8 @@ from audit.facts import ProjectFacts
 from audit.findings import CONFIDENCE_RANK, Finding, ScanResult
 from audit.fixability import FIXABLE
 from audit.origin import PRODUCTION, origin_of
-from audit.python.decisions import GUARDS
 from audit.python.detector import FileContext, detect
+from audit.python.shapes import GUARDS
 from audit.scan_file import apply_suppressions
 from audit.source import SourceError, decode, python_lines, read_bytes
 from audit.staged import PlannedWrite, digest

@@ -28,19 +28,12 @@ from audit.findings import Finding
 from audit.python.code_tests import CodeTests
 from audit.python.matchers import call_use
 from audit.python.scope import ModuleScope
+from audit.python.shapes import BATCH_GUARD, DECISION, GUARD, RETRY
 from audit.python.strings import Evaluator
 
 SHIP_ENDPOINTS = frozenset({"ship_package", "batch_ship_packages", "mark_package_shipped"})
 REJECT_ENDPOINT = "reject_cancellation"
 CANCEL_FLAG = "is_buyer_request_cancel"
-
-# Finding shapes for 21011007 handling inside a function (the scan sets them).
-RETRY = "code-retry"  # rejected and shipped again: removal keeps the meaning
-GUARD = "code-guard"  # decided; the decision moves before the ship call (unsafe)
-DECISION = "code-decision"  # decided; no exact move: a person decides
-# decided per package of a batch ship's errors; the decision moves before the batch (unsafe)
-BATCH_GUARD = "code-batch-guard"
-GUARDS = frozenset({GUARD, BATCH_GUARD})  # the shapes the guard codemod moves first
 
 Position = Callable[[cst.CSTNode], CodeRange]
 
