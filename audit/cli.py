@@ -66,9 +66,10 @@ def use_color(no_color_flag: bool) -> bool:
 def cli(ctx: click.Context, verbose: int, quiet: bool, no_color: bool) -> None:
     """Find and retire TikTok Shop Reject Cancellation calls.
 
-    Scans Python code for Reject Cancellation calls (every version, SDK spellings, raw
-    URLs), handling of error 21011007, and order/fulfillment calls that should use the
-    v202309 is_buyer_request_cancel filter. Only Python files are scanned for now.
+    Scans code for Reject Cancellation calls (every version, SDK spellings, raw URLs,
+    the project's own wrappers), handling of error 21011007, and order/fulfillment calls
+    that should use the v202309 is_buyer_request_cancel filter: Python, JavaScript and
+    TypeScript, PHP, Go, Java, C#, Ruby, OpenAPI and Postman files.
     """
     ctx.obj = {"verbose": verbose, "quiet": quiet, "color": use_color(no_color)}
 

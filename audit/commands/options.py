@@ -125,6 +125,35 @@ _MIN_CONFIDENCE = click.option(
 )
 
 
+def _into_context(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+    """``cancel-audit scan -v .`` means what ``cancel-audit -v scan .`` means."""
+    if not value:
+        return
+    shared = ctx.ensure_object(dict)  # the group's options, which every verb reads
+    if param.name == "verbose":
+        shared["verbose"] = shared.get("verbose", 0) + value
+    else:
+        shared["quiet"] = True
+
+
+_VERBOSE = click.option(
+    "-v",
+    "--verbose",
+    count=True,
+    expose_value=False,
+    callback=_into_context,
+    help="Show skipped files and more detail (as before the verb).",
+)
+_QUIET = click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    expose_value=False,
+    callback=_into_context,
+    help="Print findings only: no summary, no progress (as before the verb).",
+)
+
+
 def scan_options(rules: bool = True) -> Callable[[F], F]:
     """Add the scan-shaping options; the command gets them as ``settings``.
 
@@ -133,7 +162,7 @@ def scan_options(rules: bool = True) -> Callable[[F], F]:
     options = [_CONFIG, _EXCLUDE, _NO_GITIGNORE, _MAX_FILE_SIZE, _MARKETS]
     if rules:
         options += [_SELECT, _IGNORE]
-    options += [_MIN_CONFIDENCE, _JOBS, _INCLUDE_DOCS]
+    options += [_MIN_CONFIDENCE, _JOBS, _INCLUDE_DOCS, _VERBOSE, _QUIET]
 
     def decorate(command: F) -> F:
         @functools.wraps(command)

@@ -295,6 +295,20 @@ def test_quiet_prints_findings_only(project: Path) -> None:
     assert invoke("-q", "scan", ".").output == ""
 
 
+@pytest.mark.parametrize("verb", ["scan", "fix", "report", "baseline write"])
+def test_verbosity_after_the_verb_means_what_it_means_before(project: Path, verb: str) -> None:
+    write(project, "app.py", REJECT)
+    words = verb.split()
+    extra = {"report": ["-o", "out.html"], "baseline write": ["--force"]}.get(verb, [])
+    for flag in ("-q", "-v", "-vv"):
+        before = invoke(flag, *words, ".", *extra)
+        after = invoke(*words, flag, ".", *extra)
+        assert "No such option" not in after.output, after.output
+        assert (after.exit_code, after.output) == (before.exit_code, before.output), flag
+    assert invoke("scan", "-q", ".").output.startswith("app.py\n")
+    assert "Found" not in invoke("scan", "-q", ".").output
+
+
 def test_no_colour_when_not_a_terminal(project: Path) -> None:
     write(project, "app.py", REJECT)
     assert ANSI not in invoke("scan", ".").output  # CliRunner's stdout is not a tty
