@@ -15,6 +15,7 @@ import dataclasses
 import difflib
 import functools
 import importlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional, Union
@@ -43,6 +44,8 @@ from codemods.helper_module import (
     HELPER_FUNCTION,
     HELPER_MODULE,
     MARKER,
+    PENDING_ORDERS_ASYNC,
+    PENDING_ORDERS_FUNCTION,
     TRANSPORT_FUNCTION,
     ClientMethods,
     HelperImport,
@@ -288,20 +291,53 @@ def _plan_fixes(
             _note(fixes, sources, finding, manual_hint(finding, result.facts, config.markets))
 
     files: list[FileFix] = []
-    helper_dirs: set[Path] = set()
+    users: dict[Path, list[FileFix]] = {}  # helper folder -> the rewrites that import it
     for _, fix in sorted(fixes.items()):
         files.append(fix)
-        if fix.changed and "ship_to_reject" in fix.after and "ship_to_reject" not in fix.before:
-            helper_dirs.add(_helper_dir(fix.path))
+        if fix.changed and _new_helper_names(fix):
+            users.setdefault(_helper_dir(fix.path), []).append(fix)
     for rel, why in sorted(errors.items()):
         files.append(FileFix(result.file_path(rel), rel, "", "", "utf-8", failure=why))
     methods = client_methods(result.facts)
-    for directory in sorted(helper_dirs):
+    for directory, importers in sorted(users.items()):
         helper = render_helper(methods, us_only=config.markets == ("US",))
-        files.append(_helper_file(directory, helper, result))
+        helper_fix = _helper_file(directory, helper, result)
+        missing = sorted(
+            name
+            for fix in importers
+            for name in _new_helper_names(fix)
+            if not re.search(rf"^(?:async )?def {name}\(", helper_fix.after, re.MULTILINE)
+        )
+        if missing and helper_fix.failure is None:
+            helper_fix.failure = (
+                f"{helper_fix.rel} was written by an older cancel-audit and has no "
+                f"{', '.join(sorted(set(missing)))}: delete it and run fix again"
+            )
+        if helper_fix.failure is not None:
+            for fix in importers:  # an import of a helper that is not there breaks the file
+                fix.failure = f"needs {helper_fix.rel}: {helper_fix.failure}"
+        files.append(helper_fix)
     for file in files:
         file.digest = digests.get(file.rel)
     return FixPlan(files, skipped_unsafe, result)
+
+
+_HELPER_NAMES = (
+    HELPER_FUNCTION,
+    ASYNC_FUNCTION,
+    TRANSPORT_FUNCTION,
+    PENDING_ORDERS_FUNCTION,
+    PENDING_ORDERS_ASYNC,
+)
+
+
+def _new_helper_names(fix: FileFix) -> list[str]:
+    """The helper functions a rewrite starts to use."""
+    return [
+        name
+        for name in _HELPER_NAMES
+        if re.search(rf"\b{name}\b", fix.after) and not re.search(rf"\b{name}\b", fix.before)
+    ]
 
 
 def _note(
