@@ -1,6 +1,6 @@
-"""Allow ``python -m audit``."""
+"""Allow ``python -m audit``: an entry point only, like the console script (nothing imports it)."""
 
-from audit.cli import main
+from cancel_audit_cli.cli import main
 
 if __name__ == "__main__":
     main()

@@ -12,7 +12,7 @@ import difflib
 
 from audit.config import Config
 from audit.findings import ScanResult
-from audit.output.sarif import Replacement
+from audit.replacement import Replacement
 from audit.source import python_lines
 from codemods.runner import FileFix, plan_fixes
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from audit.findings import ScanResult
-from audit.output import RenderContext
+from audit.render_context import RenderContext
 from reports.context import RepoInput, build_context, repo_name, truncated
 
 if TYPE_CHECKING:

@@ -1,50 +1,5 @@
-"""Output formats for scan results, looked up by name and imported only when used."""
+"""CI output formats for scan results (text, JSON, SARIF, JUnit, GitHub, GitLab).
 
-from __future__ import annotations
-
-import dataclasses
-import importlib
-from dataclasses import dataclass
-from typing import Callable
-
-from audit.catalog import Catalog
-from audit.findings import ScanResult
-
-
-@dataclass(frozen=True)
-class RenderContext:
-    tool_version: str
-    catalog: Catalog
-    color: bool = False
-    verbose: bool = False
-    quiet: bool = False
-
-
-# name -> "module:function". A format's module is imported only when it is asked for.
-FORMATS: dict[str, str] = {
-    "text": "audit.output.text:render",
-    "json": "audit.output.json_format:render",
-    "markdown": "reports.render:render_markdown_result",
-    "html": "reports.render:render_html_result",
-    "sarif": "audit.output.sarif:render",
-    "junit": "audit.output.junit:render",
-    "github": "audit.output.github:render",
-    "gitlab": "audit.output.gitlab:render",
-}
-
-
-def renderer(name: str) -> Callable[[ScanResult, RenderContext], str]:
-    """The format's render function; every format sees credentials masked."""
-    from audit.discovery import printable_name
-    from audit.redact import redact_result
-
-    module_name, function = FORMATS[name].split(":")
-    module = importlib.import_module(module_name)
-    render: Callable[[ScanResult, RenderContext], str] = getattr(module, function)
-
-    def masked(result: ScanResult, context: RenderContext) -> str:
-        # roots as typed may hold file names that are not UTF-8: show them as \xNN
-        roots = tuple(printable_name(root) for root in result.roots)
-        return render(dataclasses.replace(redact_result(result), roots=roots), context)
-
-    return masked
+The registry that looks a format up by name, including the report formats, is
+``cancel_audit_cli.commands.formats``: it sits above both this package and ``reports``.
+"""

@@ -10,7 +10,7 @@ scanned, then a plain summary line for the log. Escaping follows GitHub's runner
 from __future__ import annotations
 
 from audit.findings import Finding, ScanResult
-from audit.output import RenderContext
+from audit.render_context import RenderContext
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 

@@ -16,7 +16,7 @@ import json
 from typing import Any
 
 from audit.findings import Finding, ScanResult
-from audit.output import RenderContext
+from audit.render_context import RenderContext
 
 _SEVERITIES = {"error": "major", "warning": "minor", "info": "info"}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from audit.findings import ScanResult
-from audit.output import RenderContext
+from audit.render_context import RenderContext
 
 
 def render(result: ScanResult, context: RenderContext) -> str:

@@ -16,7 +16,7 @@ import xml.etree.ElementTree as ET
 from itertools import groupby
 
 from audit.findings import SEVERITY_RANK, Finding, ScanResult
-from audit.output import RenderContext
+from audit.render_context import RenderContext
 
 # Characters XML 1.0 cannot carry even escaped (ElementTree writes them as they are).
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

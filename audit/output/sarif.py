@@ -7,7 +7,7 @@ directory the scanner made finding paths relative to.
 
 Fixes hook: SARIF can carry the rewrite for a finding. A caller that knows rewrites (the
 codemods) passes them as ``result.extra["fixes"]``, a mapping of finding fingerprint to
-a list of :class:`Replacement` (or mappings with the same keys)::
+a list of :class:`audit.replacement.Replacement` (or mappings with the same keys)::
 
     extra = {**result.extra, "fixes": {finding.fingerprint: [Replacement(5, 5, 5, 36, "x")]}}
     render(dataclasses.replace(result, extra=extra), context)
@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Optional, Union
@@ -30,7 +29,8 @@ from urllib.parse import quote
 
 from audit.catalog import Rule
 from audit.findings import FileError, Finding, ScanResult
-from audit.output import RenderContext
+from audit.render_context import RenderContext
+from audit.replacement import Replacement
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -38,16 +38,6 @@ SRCROOT = "%SRCROOT%"
 FINGERPRINT_KEY = "cancelAudit/v1"
 FALLBACK_URL = "https://pypi.org/project/cancel-audit/"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
-
-
-@dataclass(frozen=True)
-class Replacement:
-    start_line: int
-    start_column: int
-    end_line: int
-    end_column: int
-    text: str
-    path: Optional[str] = None  # another file the fix changes; None: the finding's own
 
 
 ReplacementLike = Union[Replacement, Mapping[str, Any]]

@@ -7,8 +7,8 @@ from itertools import groupby
 import click
 
 from audit.findings import Finding, ScanResult
-from audit.output import RenderContext
 from audit.output.escape import terminal_safe
+from audit.render_context import RenderContext
 
 _SEVERITY_COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
 

@@ -16,8 +16,8 @@ from typing import Any
 from click.testing import CliRunner, Result
 
 from audit.catalog import load_catalog
-from audit.cli import cli
-from audit.output import RenderContext
+from audit.render_context import RenderContext
+from cancel_audit_cli.cli import cli
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 

@@ -11,7 +11,8 @@ from pathlib import Path
 from ci_helpers import BROKEN, CANCELS, CLEAN, context, invoke, write
 
 from audit.findings import FileError, Finding, ScanResult
-from audit.output import FORMATS, github, gitlab, junit
+from audit.output import github, gitlab, junit
+from cancel_audit_cli.commands.formats import FORMATS
 
 ANNOTATION = re.compile(
     r"^::(error|warning|notice) ((?:[A-Za-z]+=[^,:]*)(?:,[A-Za-z]+=[^,:]*)*)::(.*)$"

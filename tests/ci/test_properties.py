@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from audit.cli import cli
+from cancel_audit_cli.cli import cli
 
 EXAMPLES = int(os.environ.get("CANCEL_AUDIT_PROPERTY_EXAMPLES", "30"))
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from audit.cli import cli
-from audit.output import FORMATS
 from audit.redact import redact
+from cancel_audit_cli.cli import cli
+from cancel_audit_cli.commands.formats import FORMATS
 
 SECRETS = {
     "app_secret": "s3cr3t-app-secret-4f1e",

@@ -10,7 +10,8 @@ import pytest
 from ci_helpers import BROKEN, CANCELS, CLEAN, context, invoke, validate_sarif, write
 
 from audit.catalog import load_catalog
-from audit.output.sarif import FINGERPRINT_KEY, Replacement, render
+from audit.output.sarif import FINGERPRINT_KEY, render
+from audit.replacement import Replacement
 from audit.scanner import ScanOptions, scan
 
 

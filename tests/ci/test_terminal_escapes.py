@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from audit.cli import cli
 from audit.output.escape import terminal_safe
+from cancel_audit_cli.cli import cli
 
 NAME = "evil\x1b]0;pwned\x07.py"
 URL = "https://open-api.tiktokglobalshop.com/return_refund/202309/cancellations/{c}/reject"

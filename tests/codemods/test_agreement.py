@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from audit.cli import cli
+from cancel_audit_cli.cli import cli
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXED_RULES = ("CA101", "CA201", "CA301")

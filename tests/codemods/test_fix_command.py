@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 import codemods.positions as positions
 import codemods.runner as runner
-from audit.cli import cli
+from cancel_audit_cli.cli import cli
 
 WORKER = '''\
 """Cancel worker."""

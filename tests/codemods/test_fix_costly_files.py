@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 import codemods.cost
-from audit.cli import cli
+from cancel_audit_cli.cli import cli
 
 URL = "https://open-api.tiktokglobalshop.com/return_refund/202309/cancellations/{c}/reject"
 

@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 import audit.staged as staged
-import codemods.command
-from audit.cli import cli
+import cancel_audit_cli.commands.fix
+from cancel_audit_cli.cli import cli
 
 WORKER = '''\
 """Cancel worker."""
@@ -60,14 +60,14 @@ def invoke(*args: str) -> tuple[int, str]:
 
 def after_planning(monkeypatch: pytest.MonkeyPatch, action: Any) -> None:
     """Run ``action`` between reading the files and writing them (another editor)."""
-    real = codemods.command.plan_fixes
+    real = cancel_audit_cli.commands.fix.plan_fixes
 
     def plan(*args: Any, **kwargs: Any) -> Any:
         result = real(*args, **kwargs)
         action()
         return result
 
-    monkeypatch.setattr(codemods.command, "plan_fixes", plan)
+    monkeypatch.setattr(cancel_audit_cli.commands.fix, "plan_fixes", plan)
 
 
 def test_an_edit_made_while_fix_runs_is_kept_and_nothing_is_written(

@@ -8,7 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from audit.catalog import load_catalog
-from audit.cli import cli
+from cancel_audit_cli.cli import cli
 from codemods.ship_options import ship_options
 
 CATALOG = load_catalog()

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from audit.cli import cli
-from audit.output import FORMATS
+from cancel_audit_cli.cli import cli
+from cancel_audit_cli.commands.formats import FORMATS
 
 PYTHON = """\
 import requests

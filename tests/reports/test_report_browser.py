@@ -251,7 +251,7 @@ def test_example_integrator_report_in_chromium(
     """The report for examples/legacy_oms, rendered by the CLI, as a person sees it."""
     from click.testing import CliRunner
 
-    from audit.cli import cli
+    from cancel_audit_cli.cli import cli
 
     monkeypatch.chdir(ROOT)
     out = tmp_path / "example.html"

@@ -11,8 +11,8 @@ from click.testing import CliRunner, Result
 from report_helpers import finding, result_of
 
 import audit.atomic
-from audit.cli import cli
 from audit.findings import ScanResult
+from cancel_audit_cli.cli import cli
 from reports.load import LoadError, load_result, parse_result
 
 WriteJson = Callable[[str, ScanResult], Path]

@@ -203,9 +203,10 @@ def test_markdown_hard_cut_for_huge_portfolios(catalog: Any) -> None:
 
 def test_jinja2_is_imported_only_to_render() -> None:
     code = (
-        "import sys, reports.command, reports.context, reports.load, reports.render; "
+        "import sys, cancel_audit_cli.commands.report; "
+        "import reports.context, reports.load, reports.render; "
         "assert 'jinja2' not in sys.modules, 'jinja2 imported early'; "
-        "from audit.cli import cli; cli.get_command(None, 'report'); "
+        "from cancel_audit_cli.cli import cli; cli.get_command(None, 'report'); "
         "assert 'jinja2' not in sys.modules, 'jinja2 imported by the verb'"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)

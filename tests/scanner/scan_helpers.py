@@ -11,7 +11,7 @@ from typing import Any, Optional, Union
 
 from click.testing import CliRunner, Result
 
-from audit.cli import cli
+from cancel_audit_cli.cli import cli
 
 # A strong Reject Cancellation call: the versioned path alone identifies TikTok Shop, so
 # the finding is CA101 with high confidence wherever the file sits.

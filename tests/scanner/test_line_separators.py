@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from audit.cli import cli
 from audit.source import python_lines
+from cancel_audit_cli.cli import cli
 
 SEPARATORS = ["\x0c", "\x0b", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]
 URL = "https://open-api.tiktokglobalshop.com/return_refund/202309/cancellations/{c}/reject"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from audit.cli import cli
+from cancel_audit_cli.cli import cli
 
 REJECT = (
     "import requests\n"

@@ -24,7 +24,7 @@ from scan_helpers import (
 )
 
 from audit import __version__
-from audit.cli import cli, use_color
+from cancel_audit_cli.cli import cli, use_color
 
 ANSI = "\x1b["
 RULE_IDS = ["CA001", "CA101", "CA102", "CA201", "CA301", "CA302", "CA401"]

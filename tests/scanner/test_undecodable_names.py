@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from audit.cli import cli
+from cancel_audit_cli.cli import cli
 
 pytestmark = pytest.mark.skipif(
     sys.platform == "darwin", reason="macOS file systems refuse names that are not UTF-8"

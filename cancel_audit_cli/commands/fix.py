@@ -14,13 +14,13 @@ from typing import Any, Optional
 import click
 
 from audit.catalog import load_catalog
-from audit.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
-from audit.commands.options import ScanSettings, scan_options
 from audit.config import ConfigError, parse_rule_ids
+from audit.exit_codes import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
 from audit.output.escape import terminal_safe
 from audit.redact import redact
 from audit.scanner import ScanOptions, scan
 from audit.staged import CommitError, commit, tree_roots
+from cancel_audit_cli.commands.options import ScanSettings, scan_options
 from codemods.runner import CODEMODS, FixPlan, plan_fixes, planned_write
 
 

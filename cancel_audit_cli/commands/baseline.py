@@ -8,10 +8,10 @@ from typing import Any
 import click
 
 from audit.baseline import DEFAULT_BASELINE, BaselineError, from_result, write_baseline
-from audit.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
-from audit.commands.options import ScanSettings, progress_callback, scan_options
+from audit.exit_codes import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
 from audit.scanner import ScanOptions
 from audit.scanner import scan as run_scan
+from cancel_audit_cli.commands.options import ScanSettings, progress_callback, scan_options
 
 
 def _plural(count: int, word: str) -> str:

@@ -1,7 +1,6 @@
-"""The ``cancel-audit`` command line.
+"""The ``cancel-audit`` command line: the top layer, the one place that names every verb.
 
-Exit status (the ruff contract): 0 nothing at or above ``--fail-on``; 1 findings at or
-above it, or files that could not be scanned; 2 usage, configuration or internal error.
+Exit status: see ``audit.exit_codes``.
 """
 
 from __future__ import annotations
@@ -14,23 +13,17 @@ from typing import Any, Optional
 import click
 
 from audit import __version__
-
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-
-EPILOG = (
-    "Exit status: 0 no findings at or above --fail-on; 1 findings at or above it "
-    "(or files that failed to parse, unless --ignore-errors); 2 usage, config or internal error."
-)
+from audit.exit_codes import EPILOG
 
 # Verbs that live in their own modules, imported only when used (start-up time matters).
 LAZY_COMMANDS: dict[str, str] = {
-    "scan": "audit.commands.scan:scan",
-    "rules": "audit.commands.rules:rules",
-    "explain": "audit.commands.rules:explain",
+    "scan": "cancel_audit_cli.commands.scan:scan",
+    "rules": "cancel_audit_cli.commands.rules:rules",
+    "explain": "cancel_audit_cli.commands.rules:explain",
     "sandbox": "audit.sandbox.command:sandbox",
-    "fix": "codemods.command:fix",
-    "report": "reports.command:report",
-    "baseline": "audit.commands.baseline:baseline",
+    "fix": "cancel_audit_cli.commands.fix:fix",
+    "report": "cancel_audit_cli.commands.report:report",
+    "baseline": "cancel_audit_cli.commands.baseline:baseline",
 }
 
 

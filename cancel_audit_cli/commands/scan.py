@@ -10,17 +10,23 @@ import click
 
 from audit import __version__
 from audit.catalog import load_catalog
-from audit.cli import EPILOG, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
-from audit.commands.options import ScanSettings, progress_callback, scan_options, write_output
 from audit.config import (
     FAIL_ON_CHOICES,
     apply_to_catalog,
 )
+from audit.exit_codes import EPILOG, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
 from audit.findings import SEVERITY_RANK, ScanResult
-from audit.fixability import needs_settling
-from audit.output import FORMATS, RenderContext, renderer
+from audit.render_context import RenderContext
 from audit.scanner import ScanOptions
 from audit.scanner import scan as run_scan
+from cancel_audit_cli.commands.formats import FORMATS, renderer
+from cancel_audit_cli.commands.options import (
+    ScanSettings,
+    progress_callback,
+    scan_options,
+    write_output,
+)
+from cancel_audit_cli.commands.settle import settle
 
 if TYPE_CHECKING:
     from audit.baseline import Baseline
@@ -140,10 +146,7 @@ def scan(
     except Exception as exc:  # an internal error: say so plainly, exit 2
         click.echo(f"cancel-audit: internal error: {type(exc).__name__}: {exc}", err=True)
         ctx.exit(EXIT_ERROR)
-    if needs_settling(result.findings):
-        from codemods.agreement import settle_fixes  # deferred: libcst's codemod machinery
-
-        result = settle_fixes(result, config)
+    result = settle(result, config)
     if baseline is not None:
         from audit.baseline import apply_baseline, scan_scope
 
