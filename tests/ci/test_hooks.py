@@ -14,7 +14,7 @@ import yaml
 from ci_helpers import CANCELS, CLEAN, REPO_ROOT, Git, clean_env, write
 
 PACKAGE_FILES = ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml", "LICENSE")
-PACKAGE_DIRS = ("audit", "codemods", "reports")
+PACKAGE_DIRS = ("audit", "codemods", "reports", "cancel_audit_cli")
 
 
 def _load(name: str) -> Any:
