@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import random
 import re
+import sys
 from pathlib import Path
 
 import pytest
 
 from audit.catalog import load_catalog
 from audit.config import apply_to_catalog, parse_config
+from audit.multi_search import any_of, has_automaton
 from audit.prefilter import Prefilter
 
 CATALOG = load_catalog()
@@ -23,9 +25,15 @@ def naive(data: bytes) -> bool:
     return any(fragment in data for fragment in FRAGMENTS) or CODES.search(data) is not None
 
 
-@pytest.fixture(scope="module")
-def prefilter() -> Prefilter:
-    return Prefilter.from_catalog(CATALOG)
+@pytest.fixture(scope="module", params=[True, False], ids=["automaton", "bytes-in"])
+def prefilter(request: pytest.FixtureRequest) -> Prefilter:
+    # the Aho-Corasick automaton, and the pure-Python loop used where it is not installed
+    return Prefilter.from_catalog(CATALOG, automaton=request.param)
+
+
+def test_the_automaton_is_installed() -> None:
+    # pyproject requires it on Python 3.10+; without it the scan is ten times slower
+    assert sys.version_info < (3, 10) or has_automaton()
 
 
 @pytest.mark.parametrize("fragment", FRAGMENTS, ids=lambda f: f.decode())
@@ -98,3 +106,10 @@ def test_project_constants(prefilter: Prefilter) -> None:
         "AS_TEXT": 21011007,
         "NESTED": 21011007,
     }
+
+
+@pytest.mark.parametrize("automaton", [True, False])
+def test_any_of_without_needles_finds_nothing(automaton: bool) -> None:
+    assert not any_of([], automaton)(b"anything")
+    assert not any_of([b""], automaton)(b"anything")  # an empty needle is not "everywhere"
+    assert any_of([b"", b"ship"], automaton)(b"/ship")
