@@ -267,19 +267,19 @@ class _Walker:
                     break
             if ignores and self.tree_root != parent and self.ignored(self.tree_root, True, ignores):
                 ignores = []  # a folder named on the command line is scanned all the same
-        yield from self._walk_dir(self.tree_root, ignores)
+        yield from self._walk_dir(self.tree_root, _relative(self.tree_root, self.display), ignores)
 
-    def _walk_dir(self, directory: Path, ignores: list[_Ignore]) -> Iterator[Discovered]:
+    def _walk_dir(self, directory: Path, rel: str, ignores: list[_Ignore]) -> Iterator[Discovered]:
+        """``rel``: the folder as findings show it (its children's names are added to it,
+        which is what ``_relative`` would give, without a ``relative_to`` per file)."""
         try:
             info = directory.stat()
         except OSError as exc:
-            yield FileError(
-                _relative(directory, self.display), f"cannot read directory: {exc.strerror}"
-            )
+            yield FileError(rel, f"cannot read directory: {exc.strerror}")
             return
         key = (info.st_dev, info.st_ino)
         if key in self.visited:  # symlinks are caught in _entry; this is for bind mounts
-            yield Skipped(_relative(directory, self.display), "folder already scanned (a loop?)")
+            yield Skipped(rel, "folder already scanned (a loop?)")
             return
         self.visited.add(key)
         if self.options.gitignore and _is_file(directory / ".gitignore"):
@@ -289,28 +289,28 @@ class _Walker:
         try:
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
         except OSError as exc:
-            yield FileError(
-                _relative(directory, self.display), f"cannot read directory: {exc.strerror}"
-            )
+            yield FileError(rel, f"cannot read directory: {exc.strerror}")
             return
+        prefix = "" if rel in ("", ".") else rel.rstrip("/") + "/"
         for entry in entries:
-            yield from self._entry(Path(entry.path), entry, ignores)
+            yield from self._entry(directory, prefix, entry, ignores)
 
     def _entry(
-        self, path: Path, entry: os.DirEntry[str], ignores: list[_Ignore]
+        self, directory: Path, prefix: str, entry: os.DirEntry[str], ignores: list[_Ignore]
     ) -> Iterator[Discovered]:
+        rel = prefix + printable_name(entry.name)  # its folder is real: no symlink followed
         try:
             is_link = entry.is_symlink()
             is_dir = entry.is_dir(follow_symlinks=True)
             is_file = entry.is_file(follow_symlinks=True)
         except OSError as exc:
-            yield FileError(_relative(path, self.display), f"cannot read: {exc.strerror}")
+            yield FileError(rel, f"cannot read: {exc.strerror}")
             return
         if is_dir and entry.name in QUIET_DIRS:
             return
         if not is_dir and not self._reads(entry.name):
             return
-        rel = _relative(path, self.display)  # its folder is real: the walk follows no symlink
+        path = directory / entry.name
         if is_dir and (
             entry.name in SKIPPED_DIRS or entry.name.endswith(".egg-info") or _is_vendored(path)
         ):
@@ -340,14 +340,19 @@ class _Walker:
             if _is_virtualenv(path):
                 yield Skipped(rel + "/", "virtualenv")
                 return
-            yield from self._walk_dir(path, ignores)
+            yield from self._walk_dir(path, rel, ignores)
         elif is_file:
-            yield from self._file(path, rel, entry)
+            # the walk's folders are real paths, so a file that is no symlink is where it is
+            yield from self._file(path, rel, entry, real=None if is_link else path)
         else:  # a FIFO, socket or device named like source: reading it could block
             yield Skipped(rel, f"not a regular file ({_special_kind(path) or 'unreadable'})")
 
     def _file(
-        self, path: Path, rel: str, entry: Optional[os.DirEntry[str]] = None
+        self,
+        path: Path,
+        rel: str,
+        entry: Optional[os.DirEntry[str]] = None,
+        real: Optional[Path] = None,
     ) -> Iterator[Discovered]:
         try:
             info = entry.stat() if entry is not None else path.stat()
@@ -363,7 +368,7 @@ class _Walker:
                 f"{_size_text(self.options.max_file_size)})",
             )
         else:
-            yield SourceFile(path, rel, info.st_size)
+            yield SourceFile(path, rel, info.st_size, real)
 
 
 def discover(paths: list[Path], options: DiscoveryOptions) -> Iterator[Discovered]:
@@ -379,11 +384,12 @@ def discover(paths: list[Path], options: DiscoveryOptions) -> Iterator[Discovere
         if path.is_dir():
             for item in _Walker(path, options, shared).walk():
                 if isinstance(item, SourceFile):
-                    real = real_path(item.path)
+                    real = item.real or real_path(item.path)
                     if real in seen:
                         continue
                     seen.add(real)
-                    item = dataclasses.replace(item, real=real)
+                    if item.real is None:
+                        item = dataclasses.replace(item, real=real)
                 yield item
         else:
             walker = _Walker(path.parent, options, shared)
