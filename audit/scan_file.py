@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional, Union
 
+from audit.cache import ScanCache, stable_key
 from audit.catalog import Catalog
 from audit.config import Config
 from audit.discovery import SourceFile
 from audit.facts import FunctionFact
 from audit.findings import FileError, Finding, InventoryEntry
+from audit.multi_search import any_of
 from audit.prefilter import Prefilter
 from audit.source import SourceError, decode, python_lines, read_bytes
 from audit.suppressions import Suppression
@@ -45,18 +47,35 @@ def read_matching(
     pattern: re.Pattern[bytes],
     prefilter: Prefilter,
     errors: list[FileError],
+    names: Sequence[str] = (),
+    cache: Optional[ScanCache] = None,
 ) -> tuple[list[Candidate], list[SourceFile]]:
     """Read each file once: the ones whose bytes match ``pattern`` become candidates,
-    the rest are returned as they are; unreadable ones are reported in ``errors``."""
+    the rest are returned as they are; unreadable ones are reported in ``errors``.
+
+    ``names``: words every match of ``pattern`` contains. A file holding none of them is
+    passed over in one automaton pass; ``re`` tries an alternation at every byte, ten
+    times slower on a tree of files that name nothing of the project's."""
+    mentions_one = any_of([n.encode("utf-8") for n in names]) if names else None
+    key = stable_key(pattern.pattern) if cache is not None else ""
+    if cache is not None:
+        files = list(files)
+        cache.prefetch(files, "mentions", key)
     found: list[Candidate] = []
     rest: list[SourceFile] = []
     for file in files:
+        if cache is not None and cache.known(file, "mentions", key) is False:
+            rest.append(file)  # unchanged since a run that asked the same question
+            continue
         try:
             data = read_bytes(file.path)
         except SourceError as exc:
             errors.append(FileError(file.rel, str(exc)))
             continue
-        if pattern.search(data):
+        matched = (mentions_one is None or mentions_one(data)) and bool(pattern.search(data))
+        if cache is not None:
+            cache.put("mentions", cache.hashed(file, data), key, matched)
+        if matched:
             found.append(Candidate(file, data, prefilter.has_context(data)))
         else:
             rest.append(file)

@@ -8,7 +8,9 @@ the prefilter never made it a candidate; once the model knows the name, it is on
 from __future__ import annotations
 
 import re
+from typing import Optional
 
+from audit.cache import ScanCache
 from audit.catalog import Catalog
 from audit.discovery import SourceFile
 from audit.findings import FileError
@@ -27,6 +29,7 @@ def with_project_model(
     candidates: list[Candidate],
     others: list[SourceFile],
     errors: list[FileError],
+    cache: Optional[ScanCache] = None,
 ) -> tuple[Catalog, list[Candidate], list[SourceFile]]:
     """The catalog with the project model, the candidates with the files calling into
     the model, and the files still left over."""
@@ -46,7 +49,8 @@ def with_project_model(
             break
         known |= {*called, *overrides, *constants}
         pattern = _mentions(called, overrides, constants)
-        found, rest = read_matching(rest, pattern, prefilter, errors)
+        names = [*called, *overrides, *constants]
+        found, rest = read_matching(rest, pattern, prefilter, errors, names, cache)
         if not found:
             break
         for candidate in found:
