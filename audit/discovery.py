@@ -50,6 +50,8 @@ class SourceFile:
     rel: str  # POSIX path relative to the scan root: what findings show
     size: int
     real: Optional[Path] = None  # the file's resolved path (symlinks followed)
+    mtime_ns: int = 0  # with size and inode: whether the cache may trust an earlier hash
+    inode: int = 0
 
     def resolved(self) -> Path:
         return self.real if self.real is not None else self.path.resolve()
@@ -368,7 +370,7 @@ class _Walker:
                 f"{_size_text(self.options.max_file_size)})",
             )
         else:
-            yield SourceFile(path, rel, info.st_size, real)
+            yield SourceFile(path, rel, info.st_size, real, info.st_mtime_ns, info.st_ino)
 
 
 def discover(paths: list[Path], options: DiscoveryOptions) -> Iterator[Discovered]:

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Union
 
+from audit.cache import stable_key
 from audit.catalog import Catalog
 from audit.multi_search import any_of
 
@@ -21,7 +22,7 @@ def _needles(fragments: list[str]) -> tuple[bytes, ...]:
     ``cancellations`` already finds ``cancellations/search``). They are searched all at
     once (``audit.multi_search``), never as a regex alternation, which ``re`` tries at
     every byte."""
-    unique = sorted({f.encode("utf-8") for f in fragments if f}, key=len)
+    unique = sorted({f.encode("utf-8") for f in fragments if f}, key=lambda f: (len(f), f))
     kept: list[bytes] = []
     for fragment in unique:
         if not any(shorter in fragment for shorter in kept):
@@ -105,6 +106,12 @@ class Prefilter:
             re.compile(numbers),
             tuple(m.encode("utf-8") for m in catalog.messages),
             any_of(needles, automaton),
+        )
+
+    def key(self) -> str:
+        """What the verdicts on a file depend on, for the cache (``audit.cache``)."""
+        return stable_key(
+            (self.needles, self.context, self.constants, self.codes, self.numbers, self.messages)
         )
 
     def is_candidate(self, data: bytes) -> bool:

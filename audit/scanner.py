@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional, TypeVar, Union
 
+from audit.cache import ScanCache, stable_key
 from audit.catalog import load_catalog
 from audit.config import Config, apply_to_catalog
 from audit.discovery import (
@@ -64,6 +65,7 @@ class ScanOptions:
     paths: tuple[Path, ...]
     config: Config = field(default_factory=Config)
     changed_files: Optional[frozenset[Path]] = None  # limit to these (resolved) files
+    cache_dir: Optional[Path] = None  # keep per-file results here between runs (audit.cache)
 
 
 def run_with_deep_stack(work: Callable[[], T]) -> T:
@@ -93,7 +95,23 @@ def run_with_deep_stack(work: Callable[[], T]) -> T:
     return outcome[0]
 
 
-def scan(options: ScanOptions, progress: Optional[ProgressCallback] = None) -> ScanResult:
+def scan(
+    options: ScanOptions,
+    progress: Optional[ProgressCallback] = None,
+    warn: Optional[Callable[[str], None]] = None,
+) -> ScanResult:
+    """Scan ``options.paths``; ``warn`` hears about a cache that cannot be used."""
+    cache = ScanCache.open(options.cache_dir, warn) if options.cache_dir is not None else None
+    try:
+        return _scan(options, progress, cache)
+    finally:
+        if cache is not None:
+            cache.close()
+
+
+def _scan(
+    options: ScanOptions, progress: Optional[ProgressCallback], cache: Optional[ScanCache]
+) -> ScanResult:
     config = options.config
     catalog = apply_to_catalog(config, load_catalog())
     prefilter = Prefilter.from_catalog(catalog)
@@ -119,10 +137,12 @@ def scan(options: ScanOptions, progress: Optional[ProgressCallback] = None) -> S
 
     # Context and constants come from the whole project, even when only changed files
     # are reported: errors.py defines AFTER_SALE whether or not it changed.
-    candidates, constants, others = _read_phase(files, prefilter, skipped, errors)
+    candidates, constants, others = _read_phase(files, prefilter, skipped, errors, cache)
     # What the project defines for itself (wrappers, path builders, join templates) and
     # the files that call it: read once more with CPython's ast, never with libcst.
-    catalog, candidates, others = with_project_model(catalog, prefilter, candidates, others, errors)
+    catalog, candidates, others = with_project_model(
+        catalog, prefilter, candidates, others, errors, cache
+    )
     project_has_context = any(c.has_context for c in candidates)
     if options.changed_files is not None:
         changed = options.changed_files
@@ -133,10 +153,10 @@ def scan(options: ScanOptions, progress: Optional[ProgressCallback] = None) -> S
     code_names = [name for name, value in constants.items() if value in catalog.codes]
     if code_names:  # Python modules importing the constant; other files were read once
         python = [f for f in others if f.path.name.endswith(PYTHON_SUFFIXES)]
-        candidates.extend(_constant_users(python, code_names, prefilter, errors))
+        candidates.extend(_constant_users(python, code_names, prefilter, errors, cache))
 
     job = ScanJob(catalog, config, project_has_context, constants)
-    outcomes = _scan_candidates(candidates, job, config.jobs, progress)
+    outcomes = _scan_with_cache(candidates, job, config.jobs, progress, cache)
     findings: list[Finding] = []
     inventory: list[InventoryEntry] = []
     suppressed = 0
@@ -187,6 +207,33 @@ def _identity_paths(paths: Sequence[Path], files: Sequence[SourceFile]) -> Calla
         return (identity_path(path, roots) if path is not None else None) or rel
 
     return identity
+
+
+def _scan_with_cache(
+    candidates: list[Candidate],
+    job: ScanJob,
+    jobs: Optional[int],
+    progress: Optional[ProgressCallback],
+    cache: Optional[ScanCache],
+) -> list[FileOutcome]:
+    """``_scan_candidates``, taking each outcome the cache has for the same file content,
+    path and job, and storing the new ones."""
+    if cache is None:
+        return _scan_candidates(candidates, job, jobs, progress)
+    job_key = stable_key(job)
+    keys = [(cache.hashed(c.file, c.data), f"{job_key}:{c.file.rel}") for c in candidates]
+    outcomes: list[Optional[FileOutcome]] = [cache.get("outcome", *key) for key in keys]
+    missing = [i for i, outcome in enumerate(outcomes) if outcome is None]
+    scanned = _scan_candidates([candidates[i] for i in missing], job, jobs, progress)
+    for i, outcome in zip(missing, scanned):
+        outcomes[i] = outcome
+        if not _is_internal_error(outcome):  # a bug's outcome is not worth keeping
+            cache.put("outcome", *keys[i], outcome)
+    return [outcome for outcome in outcomes if outcome is not None]
+
+
+def _is_internal_error(outcome: FileOutcome) -> bool:
+    return outcome.error is not None and "internal error" in outcome.error.message
 
 
 def _scan_candidates(
@@ -245,38 +292,69 @@ def _scan_in_worker(candidate: Candidate) -> FileOutcome:
     return run_with_deep_stack(lambda: scan_file(candidate, job))
 
 
+@dataclass(frozen=True)
+class _ReadVerdict:
+    """The prefilter's verdict on a file that is no candidate, as the cache keeps it."""
+
+    constants: dict[str, Union[str, int]]
+    binary: bool = False
+
+
 def _read_phase(
     files: list[SourceFile],
     prefilter: Prefilter,
     skipped: list[Skipped],
     errors: list[FileError],
+    cache: Optional[ScanCache] = None,
 ) -> tuple[list[Candidate], dict[str, Union[str, int]], list[SourceFile]]:
-    """Read each file once: keep candidates, note constants, remember the rest."""
+    """Read each file once: keep candidates, note constants, remember the rest. A file
+    the cache has seen unchanged, and that was no candidate, is not read at all."""
     candidates: list[Candidate] = []
     constants: dict[str, Union[str, int]] = {}
     others: list[SourceFile] = []
+    key = prefilter.key() if cache is not None else ""
+    if cache is not None:
+        cache.prefetch(files, "read", key)
     for file in files:
+        known: Optional[_ReadVerdict] = cache.known(file, "read", key) if cache else None
+        if known is not None:
+            constants.update(known.constants)
+            if known.binary:
+                skipped.append(Skipped(file.rel, "binary file"))
+            else:
+                others.append(file)
+            continue
         try:
             data = read_bytes(file.path)
         except SourceError as exc:
             errors.append(FileError(file.rel, str(exc)))
             continue
+        digest = cache.hashed(file, data) if cache is not None else ""
         if looks_binary(data):
             skipped.append(Skipped(file.rel, "binary file"))
+            if cache is not None:
+                cache.put("read", digest, key, _ReadVerdict({}, binary=True))
             continue
         # Any module may define API_VERSION or an error-code constant that others import.
-        constants.update(prefilter.project_constants(data))
+        found = prefilter.project_constants(data)
+        constants.update(found)
         if prefilter.is_candidate(data):
             candidates.append(Candidate(file, data, prefilter.has_context(data)))
         else:
             others.append(file)
+            if cache is not None:
+                cache.put("read", digest, key, _ReadVerdict(found))
     return candidates, constants, others
 
 
 def _constant_users(
-    files: Iterable[SourceFile], names: list[str], prefilter: Prefilter, errors: list[FileError]
+    files: Iterable[SourceFile],
+    names: list[str],
+    prefilter: Prefilter,
+    errors: list[FileError],
+    cache: Optional[ScanCache] = None,
 ) -> list[Candidate]:
     """Files that only use an error-code constant defined elsewhere (``from .errors import
     AFTER_SALE``) hold no catalog fragment; find them by the constant's name."""
     pattern = re.compile(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in names) + rb")\b")
-    return read_matching(files, pattern, prefilter, errors)[0]
+    return read_matching(files, pattern, prefilter, errors, names, cache)[0]

@@ -24,6 +24,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "fix": "cancel_audit_cli.commands.fix:fix",
     "report": "cancel_audit_cli.commands.report:report",
     "baseline": "cancel_audit_cli.commands.baseline:baseline",
+    "cache": "cancel_audit_cli.commands.cache:cache",
 }
 
 

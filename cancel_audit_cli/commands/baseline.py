@@ -9,9 +9,8 @@ import click
 
 from audit.baseline import DEFAULT_BASELINE, BaselineError, from_result, write_baseline
 from audit.exit_codes import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
-from audit.scanner import ScanOptions
 from audit.scanner import scan as run_scan
-from cancel_audit_cli.commands.options import ScanSettings, progress_callback, scan_options
+from cancel_audit_cli.commands.options import ScanSettings, progress_callback, scan_options, warn
 
 
 def _plural(count: int, word: str) -> str:
@@ -74,7 +73,11 @@ def write(
     config = settings.config(paths)
 
     try:
-        result = run_scan(ScanOptions(paths, config), progress_callback(bool(options.get("quiet"))))
+        result = run_scan(
+            settings.scan_options(paths, config),
+            progress_callback(bool(options.get("quiet"))),
+            warn,
+        )
     except Exception as exc:  # an internal error: say so plainly, exit 2
         click.echo(f"cancel-audit: internal error: {type(exc).__name__}: {exc}", err=True)
         ctx.exit(EXIT_ERROR)

@@ -18,9 +18,9 @@ from audit.config import ConfigError, parse_rule_ids
 from audit.exit_codes import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
 from audit.output.escape import terminal_safe
 from audit.redact import redact
-from audit.scanner import ScanOptions, scan
+from audit.scanner import scan
 from audit.staged import CommitError, commit, tree_roots
-from cancel_audit_cli.commands.options import ScanSettings, scan_options
+from cancel_audit_cli.commands.options import ScanSettings, scan_options, warn
 from codemods.runner import CODEMODS, FixPlan, plan_fixes, planned_write
 
 
@@ -106,7 +106,7 @@ def fix(
             f"{', '.join(CODEMODS)}"
         )
     try:
-        result = scan(ScanOptions(paths, config))
+        result = scan(settings.scan_options(paths, config), warn=warn)
         plan = plan_fixes(result, config, selected, unsafe_fixes)
     except Exception as exc:
         click.echo(f"cancel-audit: internal error: {type(exc).__name__}: {exc}", err=True)

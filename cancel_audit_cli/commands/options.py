@@ -17,6 +17,7 @@ from typing import Any, Callable, Optional, TypeVar
 
 import click
 
+from audit.cache import ENV_DIR, default_cache_dir
 from audit.catalog import load_catalog
 from audit.config import (
     Config,
@@ -29,6 +30,7 @@ from audit.config import (
     parse_size,
 )
 from audit.findings import CONFIDENCES
+from audit.scanner import ScanOptions
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -45,6 +47,13 @@ class ScanSettings:
     min_confidence: Optional[str] = None
     jobs: Optional[int] = None
     include_docs: bool = False
+    no_cache: bool = False
+    cache_dir: Optional[Path] = None
+
+    def scan_options(self, paths: tuple[Path, ...], config: Config, **more: Any) -> ScanOptions:
+        """What the scanner needs: the paths, the config and where its cache is."""
+        cache = None if self.no_cache else (self.cache_dir or default_cache_dir())
+        return ScanOptions(paths, config, cache_dir=cache, **more)
 
     def config(self, paths: tuple[Path, ...], fail_on: Optional[str] = None) -> Config:
         """The config file's settings with these options on top (exit 2 on a mistake)."""
@@ -117,6 +126,15 @@ _INCLUDE_DOCS = click.option(
     is_flag=True,
     help="Also read Markdown and reStructuredText files (not read by default).",
 )
+_NO_CACHE = click.option(
+    "--no-cache", is_flag=True, help="Neither read nor write the per-file result cache."
+)
+_CACHE_DIR = click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="DIR",
+    help=f"Cache folder [default: ${ENV_DIR}, else the user cache folder].",
+)
 _MIN_CONFIDENCE = click.option(
     "--min-confidence",
     type=click.Choice(CONFIDENCES),
@@ -162,7 +180,7 @@ def scan_options(rules: bool = True) -> Callable[[F], F]:
     options = [_CONFIG, _EXCLUDE, _NO_GITIGNORE, _MAX_FILE_SIZE, _MARKETS]
     if rules:
         options += [_SELECT, _IGNORE]
-    options += [_MIN_CONFIDENCE, _JOBS, _INCLUDE_DOCS, _VERBOSE, _QUIET]
+    options += [_MIN_CONFIDENCE, _JOBS, _INCLUDE_DOCS, _NO_CACHE, _CACHE_DIR, _VERBOSE, _QUIET]
 
     def decorate(command: F) -> F:
         @functools.wraps(command)
@@ -188,6 +206,10 @@ def write_output(path: Path, text: str, option: str) -> None:
         raise click.BadParameter(
             f"cannot write {path}: {exc.strerror or exc}", param_hint=option
         ) from exc
+
+
+def warn(message: str) -> None:
+    click.echo(f"cancel-audit: warning: {message}", err=True)
 
 
 def print_progress(done: int, total: int) -> None:

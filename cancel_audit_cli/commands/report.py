@@ -13,9 +13,8 @@ from audit import __version__
 from audit.catalog import load_catalog
 from audit.config import ConfigError
 from audit.exit_codes import EXIT_ERROR
-from audit.scanner import ScanOptions
 from audit.scanner import scan as run_scan
-from cancel_audit_cli.commands.options import ScanSettings, scan_options, write_output
+from cancel_audit_cli.commands.options import ScanSettings, scan_options, warn, write_output
 from cancel_audit_cli.commands.settle import settle
 from reports.context import RepoInput, build_context, repo_name
 from reports.load import LoadError, Prior, load_baseline, load_result, prior_from_result
@@ -62,7 +61,7 @@ def choose_format(output_format: Optional[str], output_file: Optional[Path]) -> 
 
 def _live_repo(paths: tuple[Path, ...], settings: ScanSettings) -> RepoInput:
     config = settings.config(paths)
-    result = settle(run_scan(ScanOptions(paths, config)), config)
+    result = settle(run_scan(settings.scan_options(paths, config), warn=warn), config)
     fallback = "repository"
     name = repo_name([p.resolve().as_posix() for p in paths], fallback)
     where = ", ".join(p.as_posix() for p in paths)

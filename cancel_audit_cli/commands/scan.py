@@ -17,13 +17,13 @@ from audit.config import (
 from audit.exit_codes import EPILOG, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
 from audit.findings import SEVERITY_RANK, ScanResult
 from audit.render_context import RenderContext
-from audit.scanner import ScanOptions
 from audit.scanner import scan as run_scan
 from cancel_audit_cli.commands.formats import FORMATS, renderer
 from cancel_audit_cli.commands.options import (
     ScanSettings,
     progress_callback,
     scan_options,
+    warn,
     write_output,
 )
 from cancel_audit_cli.commands.settle import settle
@@ -140,8 +140,9 @@ def scan(
 
     try:
         result = run_scan(
-            ScanOptions(paths, config, changed_files=changed),
+            settings.scan_options(paths, config, changed_files=changed),
             progress_callback(bool(options.get("quiet"))),
+            warn,
         )
     except Exception as exc:  # an internal error: say so plainly, exit 2
         click.echo(f"cancel-audit: internal error: {type(exc).__name__}: {exc}", err=True)
