@@ -36,6 +36,7 @@ from audit.scan_file import apply_suppressions
 from audit.source import SourceError, decode, python_lines, read_bytes
 from audit.staged import PlannedWrite, digest
 from codemods.base import AuditCodemod, FixSettings, ManualNote
+from codemods.ca201_after_sale_handling.batch_guard import GuardPendingCancel
 from codemods.cost import refusal as rewrite_refusal
 from codemods.freed_helpers import DropFreedHelpers, references
 from codemods.freed_imports import DropFreedImports, referenced_names
@@ -53,7 +54,6 @@ from codemods.helper_module import (
 )
 from codemods.hints import RETIRE_NOTE, manual_hint
 from codemods.import_order import sort_added_import
-from codemods.pending_guard import GuardPendingCancel
 from codemods.positions import map_findings, map_notes
 from codemods.reject_to_ship import RejectToShip
 from codemods.ship_options import ShipOptions, ship_options
@@ -63,8 +63,8 @@ _MAX_ROUNDS = 4
 # Order matters: 21011007 decisions move before their ship calls, then the dead
 # branches go (with any reject call inside them), then the reject calls are rewritten.
 STEPS: tuple[tuple[str, str], ...] = (
-    ("CA201", "codemods.pending_guard:GuardPendingCancel"),
-    ("CA201", "codemods.after_sale_cleanup:RemoveAfterSaleHandling"),
+    ("CA201", "codemods.ca201_after_sale_handling.batch_guard:GuardPendingCancel"),
+    ("CA201", "codemods.ca201_after_sale_handling.transform:RemoveAfterSaleHandling"),
     ("CA101", "codemods.reject_to_ship:RejectToShip"),
     ("CA301", "codemods.pending_via_order_filter:PendingViaOrderFilter"),
 )

@@ -21,8 +21,8 @@ from audit.catalog import load_catalog
 from audit.findings import Finding
 from audit.prefilter import Prefilter
 from audit.python.detector import FileContext, detect
-from codemods.after_sale_cleanup import RemoveAfterSaleHandling
 from codemods.base import FixSettings, ManualNote
+from codemods.ca201_after_sale_handling import RemoveAfterSaleHandling
 
 ROOT = Path(__file__).resolve().parents[2]
 BRIDGE = ROOT / "examples" / "legacy_oms" / "tiktok_bridge"
@@ -776,7 +776,7 @@ def test_runs_under_libcst_tool(tmp_path: Path) -> None:
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     command = [sys.executable, "-m", "libcst.tool", "codemod", "--no-format"]
-    command += ["after_sale_cleanup.RemoveAfterSaleHandling", str(target)]
+    command += ["ca201_after_sale_handling.RemoveAfterSaleHandling", str(target)]
     done = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert "Failed to codemod 0 files" in done.stderr

@@ -447,7 +447,7 @@ def test_on_its_own_the_cleanup_keeps_a_deciding_branch() -> None:
     import libcst as cst
     from libcst.codemod import CodemodContext
 
-    from codemods.after_sale_cleanup import RemoveAfterSaleHandling
+    from codemods.ca201_after_sale_handling import RemoveAfterSaleHandling
 
     source = HEADER.replace("from .client import ApiError\n", "") + HOLD
     codemod = RemoveAfterSaleHandling(CodemodContext(filename="jobs.py"))
