@@ -355,14 +355,31 @@ def _load_yaml(text: str) -> Any:
     return yaml.load(text, Loader=loader)
 
 
+# the mark an invalid example puts on a line that must get the finding
+EXPECT_MARK = re.compile(r"[ \t]*#[ \t]*expect:[ \t]*CA\d{3}(?:[ ,]+CA\d{3})*[ \t]*$", re.MULTILINE)
+
+
+def shown_example(source: str) -> str:
+    """An example file as ``explain`` shows it: without its ``# expect:`` marks."""
+    return EXPECT_MARK.sub("", source)
+
+
 def load_rule_entries() -> dict[str, dict[str, Any]]:
-    """Each unit's ``rule.yaml`` (without its ``id`` key), keyed by rule id."""
+    """Each unit's ``rule.yaml`` (without its ``id`` key), keyed by rule id.
+
+    The ``example`` users read is the unit's ``examples/invalid.py`` and ``instead`` its
+    ``examples/valid.py``: the example tests prove the first fires and the second does not.
+    """
     entries: dict[str, dict[str, Any]] = {}
     for unit in rule_units():
         raw = dict(_load_yaml(unit.folder.joinpath("rule.yaml").read_text(encoding="utf-8")))
         declared = raw.pop("id", unit.id)
         if declared != unit.id:
             raise ValueError(f"rule unit {unit.folder.name} declares id {declared}")
+        examples = unit.folder.joinpath("examples")
+        for key, name in (("example", "invalid.py"), ("instead", "valid.py")):
+            if examples.joinpath(name).is_file():
+                raw[key] = shown_example(examples.joinpath(name).read_text(encoding="utf-8"))
         entries[unit.id] = raw
     return entries
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from audit.catalog import RuleUnit, load_catalog, rule_units
+from audit.catalog import RuleUnit, load_catalog, rule_units, shown_example
 from audit.config import Config
 from audit.scanner import ScanOptions, scan
 
@@ -87,3 +87,13 @@ def test_valid_example_is_silent(unit: RuleUnit, example: Any, tmp_path) -> None
     source = example.read_text(encoding="utf-8")
     fired = [f for f in findings_for(tmp_path, example.name, source) if f.rule == unit.id]
     assert fired == []
+
+
+@pytest.mark.parametrize("unit", UNITS, ids=lambda u: u.id)
+def test_explain_shows_the_proven_examples(unit: RuleUnit) -> None:
+    rule = load_catalog().rules[unit.id]
+    folder = unit.folder.joinpath("examples")
+    invalid = folder.joinpath("invalid.py").read_text(encoding="utf-8")
+    assert rule.example == shown_example(invalid)
+    assert "expect:" not in rule.example
+    assert rule.instead == folder.joinpath("valid.py").read_text(encoding="utf-8")

@@ -1,18 +1,10 @@
-"""TikTok Shop cancel-request client."""
+"""Answer buyers' cancel requests for orders the warehouse already packed (TikTok Shop)."""
 
-import requests
-
-BASE = "https://open-api.tiktokglobalshop.com"
-VERSION = "202309"
+from tiktok_shop import Client
 
 
-class CancelClient:
-    def __init__(self, session: requests.Session, shop_cipher: str):
-        self.session = session
-        self.shop_cipher = shop_cipher
-
-    def refuse(self, cancel_id: str, reason: str) -> dict:
-        url = f"{BASE}/return_refund/{VERSION}/cancellations/{cancel_id}/reject"  # expect: CA101
-        resp = self.session.post(url, params={"shop_cipher": self.shop_cipher})
-        resp.raise_for_status()
-        return resp.json()
+def refuse_packed(client: Client, cancels: list[dict], packed: set[str]) -> None:
+    for cancel in cancels:
+        if cancel["order_id"] in packed:
+            cancel_id = cancel["cancel_id"]
+            client.reject_cancellation(cancel_id, reason="seller_packed")  # expect: CA101

@@ -1,18 +1,12 @@
-"""TikTok Shop cancel-request client."""
+"""Answer buyers' cancel requests for orders the warehouse already packed (TikTok Shop)."""
 
-import requests
-
-BASE = "https://open-api.tiktokglobalshop.com"
-VERSION = "202309"
+from tiktok_shop import Client
 
 
-class CancelClient:
-    def __init__(self, session: requests.Session, shop_cipher: str):
-        self.session = session
-        self.shop_cipher = shop_cipher
-
-    def accept(self, cancel_id: str) -> dict:
-        url = f"{BASE}/return_refund/{VERSION}/cancellations/{cancel_id}/approve"
-        resp = self.session.post(url, params={"shop_cipher": self.shop_cipher})
-        resp.raise_for_status()
-        return resp.json()
+def refuse_packed(client: Client, cancels: list[dict], packed: set[str]) -> None:
+    for cancel in cancels:
+        if cancel["order_id"] in packed:
+            order_id = cancel["order_id"]
+            for package in client.get_order_detail([order_id])[0]["packages"]:
+                # in the US on v202309 shipping rejects the pending cancel request
+                client.ship_package(package["id"])
