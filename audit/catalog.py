@@ -1,4 +1,8 @@
-"""The rule catalog: rules and endpoint patterns loaded from ``catalog.yaml``.
+"""The rule catalog: endpoint patterns from ``catalog.yaml``, rules from their units.
+
+Each rule is a unit, a folder ``audit/rules/<id>_<slug>/`` holding its catalog entry
+(``rule.yaml``) and its examples; :func:`rule_units` discovers them, so adding a rule is
+adding a folder.
 
 The catalog is the single source of truth for matching. The scanner's prefilter, the
 Python detector and the codemods all ask it what a path, a method name or an error code
@@ -322,17 +326,72 @@ def _parse_endpoint(name: str, raw: dict[str, Any]) -> Endpoint:
     )
 
 
+_UNIT_NAME = re.compile(r"^(ca\d{3})_[a-z0-9_]+$")
+
+
+@dataclass(frozen=True)
+class RuleUnit:
+    """One rule's folder: its entry (``rule.yaml``) and its examples."""
+
+    id: str
+    folder: Any  # an importlib.resources Traversable
+
+
+def rule_units() -> tuple[RuleUnit, ...]:
+    """Every rule unit under ``audit/rules``, in id order."""
+    root = resources.files("audit").joinpath("rules")
+    units = []
+    for entry in root.iterdir():
+        found = _UNIT_NAME.match(entry.name)
+        if found and entry.is_dir() and entry.joinpath("rule.yaml").is_file():
+            units.append(RuleUnit(found.group(1).upper(), entry))
+    return tuple(sorted(units, key=lambda unit: unit.id))
+
+
+def _load_yaml(text: str) -> Any:
+    import yaml  # deferred: start-up time matters for a CLI
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader when built with it
+    return yaml.load(text, Loader=loader)
+
+
+# the mark an invalid example puts on a line that must get the finding
+EXPECT_MARK = re.compile(r"[ \t]*#[ \t]*expect:[ \t]*CA\d{3}(?:[ ,]+CA\d{3})*[ \t]*$", re.MULTILINE)
+
+
+def shown_example(source: str) -> str:
+    """An example file as ``explain`` shows it: without its ``# expect:`` marks."""
+    return EXPECT_MARK.sub("", source)
+
+
+def load_rule_entries() -> dict[str, dict[str, Any]]:
+    """Each unit's ``rule.yaml`` (without its ``id`` key), keyed by rule id.
+
+    The ``example`` users read is the unit's ``examples/invalid.py`` and ``instead`` its
+    ``examples/valid.py``: the example tests prove the first fires and the second does not.
+    """
+    entries: dict[str, dict[str, Any]] = {}
+    for unit in rule_units():
+        raw = dict(_load_yaml(unit.folder.joinpath("rule.yaml").read_text(encoding="utf-8")))
+        declared = raw.pop("id", unit.id)
+        if declared != unit.id:
+            raise ValueError(f"rule unit {unit.folder.name} declares id {declared}")
+        examples = unit.folder.joinpath("examples")
+        for key, name in (("example", "invalid.py"), ("instead", "valid.py")):
+            if examples.joinpath(name).is_file():
+                raw[key] = shown_example(examples.joinpath(name).read_text(encoding="utf-8"))
+        entries[unit.id] = raw
+    return entries
+
+
 @lru_cache(maxsize=1)
 def load_catalog() -> Catalog:
     """The built-in catalog (cached: it is read once per process)."""
-    import yaml  # deferred: start-up time matters for a CLI
-
     text = resources.files("audit").joinpath("catalog.yaml").read_text(encoding="utf-8")
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader when built with it
-    raw = yaml.load(text, Loader=loader)
+    raw = _load_yaml(text)
     errors = raw["error_codes"]
     built = build_catalog(
-        rules={rid: _parse_rule(rid, r) for rid, r in raw["rules"].items()},
+        rules={rid: _parse_rule(rid, r) for rid, r in load_rule_entries().items()},
         endpoints={name: _parse_endpoint(name, e) for name, e in raw["endpoints"].items()},
         codes=tuple(int(c) for c in errors["codes"]),
         messages=tuple(errors["messages"]),
