@@ -147,8 +147,12 @@ def test_markdown_structure(legacy_result: ScanResult, catalog: Any) -> None:
     blocking = text.split("What blocks the deadline (3)")[1].split("</details>")[0]
     assert blocking.count("[CA101](#rule-CA101)") == 3
     assert '<a name="rule-CA101"></a>' in text
-    assert '```python\nclient.reject_cancellation(cancel_id, reason="seller_packed")\n```' in text
-    assert "\n\n\n" not in text
+    # the rule's example is its unit's invalid example, proven to fire (tests/rules)
+    example = catalog.rules["CA101"].example.strip("\n")
+    assert 'client.reject_cancellation(cancel_id, reason="seller_packed")' in example
+    assert f"```python\n{example}\n```" in text
+    # no stray blank lines from the template (code blocks keep PEP 8's two)
+    assert "\n\n\n" not in re.sub(r"```.*?```", "CODE", text, flags=re.DOTALL)
     assert len(text) < MARKDOWN_LIMIT
 
 
