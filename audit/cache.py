@@ -106,7 +106,7 @@ def tool_build() -> str:
     package = Path(__file__).resolve().parent
     digest = hashlib.blake2b(__version__.encode(), digest_size=20)
     for path in sorted(package.rglob("*")):
-        if path.suffix in (".py", ".yaml", ".scm") and path.is_file():
+        if path.suffix in (".py", ".yaml") and path.is_file():
             digest.update(path.relative_to(package).as_posix().encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()
@@ -132,8 +132,6 @@ class ScanCache:
         # rows read in bulk (one query per 500 files, not one per file)
         self._stat_rows: dict[bytes, tuple[Any, ...]] = {}
         self._values: dict[tuple[str, str, str], bytes] = {}
-        self.hits = 0
-        self.misses = 0
 
     @classmethod
     def open(cls, directory: Path, warn: Any = None) -> Optional[ScanCache]:
@@ -234,15 +232,12 @@ class ScanCache:
                 (kind, digest, key, self._build),
             )
             if row is None:
-                self.misses += 1
                 return None
             stored = row[0]
         try:
             value = pickle.loads(stored)
         except Exception:  # a damaged entry: recompute it, and it is written again
-            self.misses += 1
             return None
-        self.hits += 1
         return value
 
     def put(self, kind: str, digest: str, key: str, value: Any) -> None:

@@ -73,7 +73,6 @@ class AuditCodemod(VisitorBasedCodemodCommand):
     """Base class: scope, evaluator and manual notes for one module."""
 
     RULE: ClassVar[str] = ""
-    SAFETY: ClassVar[str] = "safe"  # "safe" or "unsafe" (needs --unsafe-fixes)
     METADATA_DEPENDENCIES: ClassVar[Collection[ProviderT]] = (PositionProvider,)
 
     def __init__(

@@ -97,7 +97,6 @@ class PendingViaOrderFilter(AuditCodemod):
         " is_buyer_request_cancel filter instead of Search Cancellations (CA301)."
     )
     RULE = "CA301"
-    SAFETY = "unsafe"
     METADATA_DEPENDENCIES: ClassVar[Collection[ProviderT]] = (
         PositionProvider,
         ParentNodeProvider,

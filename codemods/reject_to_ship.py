@@ -51,7 +51,6 @@ _QUERY_KEYWORDS = ("params", "query", "query_params")
 class RejectToShip(AuditCodemod):
     DESCRIPTION = "Replace TikTok Shop Reject Cancellation with shipping the order (CA101)."
     RULE = "CA101"
-    SAFETY = "safe"
 
     def __init__(
         self,

@@ -74,7 +74,7 @@ def write(
 
     try:
         result = run_scan(
-            settings.scan_options(paths, config),
+            settings.scan_request(paths, config),
             progress_callback(bool(options.get("quiet"))),
             warn,
         )

@@ -106,7 +106,7 @@ def fix(
             f"{', '.join(CODEMODS)}"
         )
     try:
-        result = scan(settings.scan_options(paths, config), warn=warn)
+        result = scan(settings.scan_request(paths, config), warn=warn)
         plan = plan_fixes(result, config, selected, unsafe_fixes)
     except Exception as exc:
         click.echo(f"cancel-audit: internal error: {type(exc).__name__}: {exc}", err=True)

@@ -50,7 +50,7 @@ class ScanSettings:
     no_cache: bool = False
     cache_dir: Optional[Path] = None
 
-    def scan_options(self, paths: tuple[Path, ...], config: Config, **more: Any) -> ScanOptions:
+    def scan_request(self, paths: tuple[Path, ...], config: Config, **more: Any) -> ScanOptions:
         """What the scanner needs: the paths, the config and where its cache is."""
         cache = None if self.no_cache else (self.cache_dir or default_cache_dir())
         return ScanOptions(paths, config, cache_dir=cache, **more)

@@ -61,7 +61,7 @@ def choose_format(output_format: Optional[str], output_file: Optional[Path]) -> 
 
 def _live_repo(paths: tuple[Path, ...], settings: ScanSettings) -> RepoInput:
     config = settings.config(paths)
-    result = settle(run_scan(settings.scan_options(paths, config), warn=warn), config)
+    result = settle(run_scan(settings.scan_request(paths, config), warn=warn), config)
     fallback = "repository"
     name = repo_name([p.resolve().as_posix() for p in paths], fallback)
     where = ", ".join(p.as_posix() for p in paths)

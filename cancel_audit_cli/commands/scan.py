@@ -140,7 +140,7 @@ def scan(
 
     try:
         result = run_scan(
-            settings.scan_options(paths, config, changed_files=changed),
+            settings.scan_request(paths, config, changed_files=changed),
             progress_callback(bool(options.get("quiet"))),
             warn,
         )

@@ -57,7 +57,6 @@ _BATCH_COMMENT = (
 class GuardPendingCancel(AuditCodemod):
     DESCRIPTION = "Check is_buyer_request_cancel before shipping where 21011007 decided (CA201)."
     RULE = "CA201"
-    SAFETY = "unsafe"
 
     def __init__(
         self,

@@ -71,7 +71,6 @@ class RemoveAfterSaleHandling(AuditCodemod):
         " dead in the US on API v202309 (CA201)."
     )
     RULE = "CA201"
-    SAFETY = "safe"
     METADATA_DEPENDENCIES: ClassVar[Collection[ProviderT]] = (
         PositionProvider,
         ParentNodeProvider,
