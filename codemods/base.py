@@ -26,6 +26,7 @@ from audit.python.decisions import judge_findings
 from audit.python.scope import ModuleScope, collect_scope
 from audit.python.strings import Evaluator
 from audit.source import python_lines
+from codemods.helper_module import HELPER_MODULE, HelperImport
 from codemods.ship_options import ShipOptions
 
 if TYPE_CHECKING:
@@ -74,21 +75,32 @@ class AuditCodemod(VisitorBasedCodemodCommand):
 
     RULE: ClassVar[str] = ""
     METADATA_DEPENDENCIES: ClassVar[Collection[ProviderT]] = (PositionProvider,)
+    # It calls the generated helper module: the runner passes a ``HelperImport`` as the
+    # fourth argument and sorts the import it adds.
+    IMPORTS_HELPER: ClassVar[bool] = False
 
     def __init__(
         self,
         context: CodemodContext,
         settings: Optional[FixSettings] = None,
         targets: Optional[Sequence[Finding]] = None,
+        helper_import: Optional[HelperImport] = None,
     ) -> None:
         super().__init__(context)
         self.settings = settings or FixSettings()
+        # where the generated helper module is imported from (codemods that call it)
+        self.helper_import = helper_import or HelperImport(HELPER_MODULE)
         self.targets = None if targets is None else [t for t in targets if t.rule == self.RULE]
         self.standalone = targets is None  # no scan behind it: libcst.tool or a test
         self.manual: list[ManualNote] = []
         self.changes = 0
         self.scope: ModuleScope = ModuleScope()
         self.class_stack: list[str] = []
+
+    @classmethod
+    def wanted_for(cls, targets: Sequence[Finding]) -> bool:
+        """Whether the runner should run it on a file with these targets (of any rule)."""
+        return any(t.rule == cls.RULE for t in targets)
 
     @property
     def catalog(self) -> Catalog:

@@ -45,6 +45,38 @@ def single_binding(
     return None
 
 
+def simple_bindings(function: cst.FunctionDef) -> dict[str, cst.BaseExpression]:
+    """``name = expr`` and ``a, b = x, y`` bound once in the function body (nested
+    functions have their own names)."""
+    found: dict[str, cst.BaseExpression] = {}
+    seen: set[str] = set()
+
+    class Collect(cst.CSTVisitor):
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+            return node is function
+
+        def visit_Assign(self, node: cst.Assign) -> None:
+            for target in node.targets:
+                pairs: list[tuple[cst.BaseExpression, Optional[cst.BaseExpression]]] = []
+                if isinstance(target.target, cst.Name):
+                    pairs.append((target.target, node.value))
+                elif isinstance(target.target, cst.Tuple) and isinstance(node.value, cst.Tuple):
+                    values = [e.value for e in node.value.elements]
+                    names = [e.value for e in target.target.elements]
+                    if len(values) == len(names):
+                        pairs.extend(zip(names, values))
+                for name, value in pairs:
+                    if isinstance(name, cst.Name) and value is not None:
+                        if name.value in seen:
+                            found.pop(name.value, None)  # rebound: not a simple binding
+                        else:
+                            found[name.value] = value
+                        seen.add(name.value)
+
+    function.visit(Collect())
+    return found
+
+
 def only_assignment(scope: Optional[Scope], target: cst.Name) -> Optional[Assignment]:
     """The assignment of ``target``'s name in ``scope`` when ``target`` is its only one."""
     if scope is None:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import functools
-import importlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,7 +35,7 @@ from audit.scan_file import apply_suppressions
 from audit.source import SourceError, decode, python_lines, read_bytes
 from audit.staged import PlannedWrite, digest
 from codemods.base import AuditCodemod, FixSettings, ManualNote
-from codemods.ca201_after_sale_handling.batch_guard import GuardPendingCancel
+from codemods.ca201_after_sale_handling import GuardPendingCancel
 from codemods.cost import refusal as rewrite_refusal
 from codemods.freed_helpers import DropFreedHelpers, references
 from codemods.freed_imports import DropFreedImports, referenced_names
@@ -55,20 +54,13 @@ from codemods.helper_module import (
 from codemods.hints import RETIRE_NOTE, manual_hint
 from codemods.import_order import sort_added_import
 from codemods.positions import map_findings, map_notes
-from codemods.reject_to_ship import RejectToShip
+from codemods.registry import fixable_rules, steps
 from codemods.ship_options import ShipOptions, ship_options
 
 _MAX_ROUNDS = 4
 
-# Order matters: 21011007 decisions move before their ship calls, then the dead
-# branches go (with any reject call inside them), then the reject calls are rewritten.
-STEPS: tuple[tuple[str, str], ...] = (
-    ("CA201", "codemods.ca201_after_sale_handling.batch_guard:GuardPendingCancel"),
-    ("CA201", "codemods.ca201_after_sale_handling.transform:RemoveAfterSaleHandling"),
-    ("CA101", "codemods.reject_to_ship:RejectToShip"),
-    ("CA301", "codemods.pending_via_order_filter:PendingViaOrderFilter"),
-)
-CODEMODS: tuple[str, ...] = tuple(dict.fromkeys(rule for rule, _ in STEPS))
+# The rules with a codemod unit (codemods/<rule unit>/), in the order fix runs them.
+CODEMODS: tuple[str, ...] = fixable_rules()
 
 
 @dataclass
@@ -185,16 +177,6 @@ class _Project:
             facts=self.facts,
             ship_options=self.ship_options,
         )
-
-
-def _codemod_class(step: str) -> Optional[type[AuditCodemod]]:
-    module_name, name = step.split(":")
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError:
-        return None
-    cls: type[AuditCodemod] = getattr(module, name)
-    return cls
 
 
 def _package_root(path: Path) -> Optional[Path]:
@@ -482,17 +464,14 @@ def _apply(
     used_before = referenced_names(module)
     refs_before = references(module)
     rules = {t.rule for t in targets}
-    for rule, step in STEPS:
-        cls = _codemod_class(step) if rule in rules else None
-        if cls is None or (
-            cls is GuardPendingCancel and not any(t.shape in GUARDS for t in targets)
-        ):
+    for rule, cls in steps():
+        if rule not in rules or not cls.wanted_for(targets):
             continue
         before = module.code
         # Targets and notes are positioned in the text each codemod receives.
         own = [t for t in map_findings(targets, original, before) if t.rule == rule]
         codemod: AuditCodemod
-        if cls is RejectToShip or cls is GuardPendingCancel:  # both import the helper
+        if cls.IMPORTS_HELPER:
             # No package name: AddImportsVisitor would make ``from .ship_to_reject`` absolute.
             context = CodemodContext(filename=rel)
             codemod = cls(context, settings, own, helper)
@@ -502,7 +481,7 @@ def _apply(
             )
             codemod = cls(context, settings, own)
         module = codemod.transform_module(module)
-        if isinstance(codemod, (RejectToShip, GuardPendingCancel)):
+        if cls.IMPORTS_HELPER:
             module = sort_added_import(module, helper.module)
         manual.extend(map_notes(codemod.manual, before, original))
         if isinstance(codemod, GuardPendingCancel):

@@ -11,4 +11,8 @@ leaves a match.
 from codemods.ca201_after_sale_handling.batch_guard import GuardPendingCancel
 from codemods.ca201_after_sale_handling.transform import RemoveAfterSaleHandling
 
-__all__ = ["GuardPendingCancel", "RemoveAfterSaleHandling"]
+# the decision moves before the ship call first; the branch it leaves is then dead
+CODEMODS = (GuardPendingCancel, RemoveAfterSaleHandling)
+PHASE = 1  # before CA101: a reject call inside a dead 21011007 branch goes with the branch
+
+__all__ = ["CODEMODS", "PHASE", "GuardPendingCancel", "RemoveAfterSaleHandling"]

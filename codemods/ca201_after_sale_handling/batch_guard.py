@@ -28,25 +28,22 @@ scan and fix alike (finding shapes ``code-guard`` and ``code-batch-guard``).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Optional
 
 import libcst as cst
-from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import PositionProvider
 
 from audit.findings import Finding
 from audit.python.decisions import CANCEL_FLAG, BatchShip, Branch, find_branches
 from audit.python.shapes import BATCH_GUARD, GUARD, GUARDS
-from codemods.base import AuditCodemod, FixSettings
+from codemods.base import AuditCodemod
 from codemods.helper_module import (
-    HELPER_MODULE,
     PENDING_ORDERS_ASYNC,
     PENDING_ORDERS_FUNCTION,
-    HelperImport,
 )
+from codemods.name_uses import fresh_name
 
 _COMMENT = "# v202309: shipping no longer fails while a cancel request is pending; decide first."
 _BATCH_COMMENT = (
@@ -57,20 +54,15 @@ _BATCH_COMMENT = (
 class GuardPendingCancel(AuditCodemod):
     DESCRIPTION = "Check is_buyer_request_cancel before shipping where 21011007 decided (CA201)."
     RULE = "CA201"
+    IMPORTS_HELPER = True
 
-    def __init__(
-        self,
-        context: CodemodContext,
-        settings: Optional[FixSettings] = None,
-        targets: Optional[Sequence[Finding]] = None,
-        helper_import: Optional[HelperImport] = None,
-    ) -> None:
-        super().__init__(context, settings, targets)
-        self.helper_import = helper_import or HelperImport(HELPER_MODULE)
+    @classmethod
+    def wanted_for(cls, targets: Sequence[Finding]) -> bool:
+        return any(t.shape in GUARDS for t in targets)  # only deciding branches move
 
     def visit_Module(self, node: cst.Module) -> None:
         super().visit_Module(node)
-        self.module_code = node.code
+        self.module_node = node
         targets = [t for t in self._targets_now() if t.shape in GUARDS]
         branches = find_branches(
             node, self.scope, self.catalog, lambda n: self.get_metadata(PositionProvider, n)
@@ -111,7 +103,7 @@ class GuardPendingCancel(AuditCodemod):
             function,
             relative=self.helper_import.relative,
         )
-        pending = _fresh_name(self.module_code, "pending_orders")
+        pending = fresh_name(self.module_node, "pending_orders")
         order = f"{ship.order_of}.get(p)"
         arguments = f"{ship.client}, [{order} for p in {ship.batch}]"
         lookup = f"{pending} = {'await ' if ship.awaited else ''}{function}("
@@ -153,12 +145,3 @@ def _anchor(branch: Branch) -> Optional[cst.CSTNode]:
     if branch.kind == BATCH_GUARD and branch.batch is not None:
         return branch.batch.statement
     return None
-
-
-def _fresh_name(code: str, name: str) -> str:
-    """``name``, or ``name_2`` ... when the module already uses it."""
-    candidate, number = name, 1
-    while re.search(rf"\b{re.escape(candidate)}\b", code):
-        number += 1
-        candidate = f"{name}_{number}"
-    return candidate

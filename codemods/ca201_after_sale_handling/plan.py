@@ -7,7 +7,6 @@ holding only ``raise``, and the module constants nothing uses any more.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Optional, Union
@@ -19,6 +18,7 @@ from audit.python.code_tests import CodeTests
 from audit.python.strings import Evaluator
 from codemods.base import AuditCodemod
 from codemods.cst_helpers import short_code, single_binding
+from codemods.name_uses import global_reads
 
 Block = Union[cst.IndentedBlock, cst.Module]
 
@@ -211,11 +211,8 @@ class Planner:
                 where = self.position(statement)
                 first_line = where.start.line - len(statement.leading_lines)
                 own = (offset(first_line, 0), offset(where.end.line, where.end.column))
-                left = [
-                    match.start()
-                    for match in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", code)
-                    if not any(a <= match.start() < b for a, b in [*masked, own])
-                ]
+                reads = [offset(r.start.line, r.start.column) for r in global_reads(module, name)]
+                left = sorted(at for at in reads if not any(a <= at < b for a, b in [*masked, own]))
                 if not left and not self.codemod.settings.used_elsewhere(name, minimum=0):
                     self.mark_dead(statement)
                     self.plan.constants.add(id(statement))

@@ -17,7 +17,7 @@ import pytest
 from libcst.codemod import CodemodContext, TransformSuccess, transform_module
 
 from codemods.base import FixSettings
-from codemods.pending_via_order_filter import PendingViaOrderFilter
+from codemods.ca301_search_cancellations import PendingViaOrderFilter
 
 ROOT = Path(__file__).resolve().parents[2]
 BRIDGE = ROOT / "examples" / "legacy_oms" / "tiktok_bridge"
@@ -327,7 +327,7 @@ def test_runs_under_libcst_tool(tmp_path: Path) -> None:
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     command = [sys.executable, "-m", "libcst.tool", "codemod", "--no-format"]
-    command += ["pending_via_order_filter.PendingViaOrderFilter", str(target)]
+    command += ["ca301_search_cancellations.PendingViaOrderFilter", str(target)]
     done = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert "Failed to codemod 0 files" in done.stderr

@@ -15,7 +15,7 @@ from libcst.codemod import CodemodContext
 from audit.facts import FunctionFact, ProjectFacts
 from codemods.base import FixSettings
 from codemods.helper_module import HelperImport
-from codemods.reject_to_ship import RejectToShip
+from codemods.ca101_reject_cancellation import RejectToShip
 
 
 def apply(source: str, **kwargs: object) -> tuple[str, RejectToShip]:
@@ -267,7 +267,7 @@ def test_runs_under_libcst_tool(tmp_path: Path) -> None:
     )
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     command = [sys.executable, "-m", "libcst.tool", "codemod", "--no-format"]
-    command += ["reject_to_ship.RejectToShip", str(target)]
+    command += ["ca101_reject_cancellation.RejectToShip", str(target)]
     done = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert "Failed to codemod 0 files" in done.stderr

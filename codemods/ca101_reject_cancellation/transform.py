@@ -21,7 +21,6 @@ the codemod never guesses.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Optional, Union
 
@@ -29,11 +28,17 @@ import libcst as cst
 from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor
 
-from audit.catalog import HOLE
 from audit.findings import Finding
 from audit.python.matchers import EndpointUse, call_use, path_use
 from audit.python.strings import Evaluator
 from codemods.base import AuditCodemod, FixSettings
+from codemods.ca101_reject_cancellation import notes
+from codemods.ca101_reject_cancellation.transport import (
+    cancel_id_in_url,
+    send_function,
+    version_in_url,
+)
+from codemods.cst_helpers import code_of, simple_bindings
 from codemods.helper_module import (
     ASYNC_FUNCTION,
     HELPER_FUNCTION,
@@ -41,16 +46,16 @@ from codemods.helper_module import (
     HelperImport,
 )
 from codemods.hints import RETIRE_NOTE
+from codemods.name_uses import drop_unused_assignments
 
 _ENDPOINT = "reject_cancellation"
 _ID_KEYWORDS = ("cancel_id", "cancelId", "cancel_request_id", "id")
-_BODY_KEYWORDS = ("body", "json", "data", "payload")
-_QUERY_KEYWORDS = ("params", "query", "query_params")
 
 
 class RejectToShip(AuditCodemod):
     DESCRIPTION = "Replace TikTok Shop Reject Cancellation with shipping the order (CA101)."
     RULE = "CA101"
+    IMPORTS_HELPER = True
 
     def __init__(
         self,
@@ -59,8 +64,7 @@ class RejectToShip(AuditCodemod):
         targets: Optional[Sequence[Finding]] = None,
         helper_import: Optional[HelperImport] = None,
     ) -> None:
-        super().__init__(context, settings, targets)
-        self.helper_import = helper_import or HelperImport("ship_to_reject")
+        super().__init__(context, settings, targets, helper_import)
         self.function_stack: list[str] = []
         self.functions: list[cst.FunctionDef] = []
         self.bindings: list[dict[str, cst.BaseExpression]] = []
@@ -88,7 +92,7 @@ class RejectToShip(AuditCodemod):
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self.function_stack.append(node.name.value)
         self.functions.append(node)
-        self.bindings.append(_simple_bindings(node))
+        self.bindings.append(simple_bindings(node))
         self.spent_locals.append(set())
 
     def leave_FunctionDef(
@@ -107,7 +111,7 @@ class RejectToShip(AuditCodemod):
             self.changes += 1
             return cst.RemoveFromParent()
         if spent:
-            updated_node = _drop_unused_assignments(updated_node, spent)
+            updated_node = drop_unused_assignments(updated_node, spent)
         return updated_node
 
     @property
@@ -143,11 +147,7 @@ class RejectToShip(AuditCodemod):
         if use.via == "method":
             return self._rewrite_method_call(original_node, updated_node, target.awaited)
         if not self.settings.us_only:
-            self.note_manual(
-                original_node,
-                f"keep Reject Cancellation for {self._other_markets()}; for US shops call "
-                f"{TRANSPORT_FUNCTION}(send, cancel_id=...) instead",
-            )
+            self.note_manual(original_node, notes.transport_kept_for(self._other_markets()))
             return updated_node
         return self._rewrite_transport_call(original_node, updated_node, use)
 
@@ -168,18 +168,13 @@ class RejectToShip(AuditCodemod):
             keyword, value = "", None
         function = ASYNC_FUNCTION if awaited else HELPER_FUNCTION
         if not isinstance(func, cst.Attribute) or value is None or not self.client_ready(awaited):
-            self.note_manual(
-                original,
-                f"replace with {function}(<client>, order_id=<the request's order id>): "
-                "read the order (Get Order Detail) and ship its packages (Ship Package) "
-                "through the client, which rejects the request",
-            )
+            self.note_manual(original, notes.ship_by_hand(function))
             return updated
         self._import(function)
         self.changes += 1
         # ship as the project's own shipping does (handover method ...)
         ships = [f"{k}={v}" for k, v in self.settings.ship_options.keywords.items()]
-        arguments = [_code(func.value), f"{keyword}={_code(value)}", *ships]
+        arguments = [code_of(func.value), f"{keyword}={code_of(value)}", *ships]
         call = f"{function}({', '.join(arguments)})"
         if len(call) > 72:
             call = f"{function}(" + "".join(f"\n    {a}," for a in arguments) + "\n)"
@@ -208,7 +203,7 @@ class RejectToShip(AuditCodemod):
             and isinstance(cancel_id.slice[0].slice, cst.Index)
             and self.evaluator.string(cancel_id.slice[0].slice.value) == "cancel_id"
         ):
-            return cst.parse_expression(f'{_code(cancel_id.value)}["order_id"]')
+            return cst.parse_expression(f'{code_of(cancel_id.value)}["order_id"]')
         return None
 
     def _rewrite_transport_call(
@@ -219,15 +214,10 @@ class RejectToShip(AuditCodemod):
         if isinstance(url, cst.Name) and self.bindings and url.value in self.bindings[-1]:
             local_name = url.value
             url = self.bindings[-1][url.value]
-        send = _send_function(updated, use, self)
-        cancel_id = _cancel_id_in_url(url) if isinstance(url, cst.BaseExpression) else None
+        send = send_function(updated, use, self.evaluator)
+        cancel_id = cancel_id_in_url(url) if isinstance(url, cst.BaseExpression) else None
         if send is None or cancel_id is None:
-            self.note_manual(
-                original,
-                f"replace with {TRANSPORT_FUNCTION}(send, cancel_id=<cancel id>) where "
-                "send(method, path, query, body) calls the API through this transport, "
-                "its query through the transport's own query argument",
-            )
+            self.note_manual(original, notes.TRANSPORT_BY_HAND)
             return updated
         self._import(TRANSPORT_FUNCTION)
         self.changes += 1
@@ -237,10 +227,10 @@ class RejectToShip(AuditCodemod):
         body = ", ".join(f'"{k}": {v}' for k, v in self.settings.ship_options.body.items())
         ships = f"\n    ship_body={{{body}}}," if body else ""
         # the project's own version (its constant, its parameter), not the helper's
-        version = _version_in_url(url) if isinstance(url, cst.BaseExpression) else None
-        versions = f"\n    api_version={_code(version)}," if version is not None else ""
+        version = version_in_url(url) if isinstance(url, cst.BaseExpression) else None
+        versions = f"\n    api_version={code_of(version)}," if version is not None else ""
         return cst.parse_expression(
-            f"{TRANSPORT_FUNCTION}(\n    {send},\n    cancel_id={_code(cancel_id)},"
+            f"{TRANSPORT_FUNCTION}(\n    {send},\n    cancel_id={code_of(cancel_id)},"
             f"{ships}{versions}\n)"
         )
 
@@ -267,7 +257,7 @@ class RejectToShip(AuditCodemod):
             return False
         key = self.evaluator.string(element.key)
         if key is None or self._key_used(key):
-            self.note_manual(element, f"remove the route {key!r} once nothing looks it up")
+            self.note_manual(element, notes.route_still_used(key))
             return False
         return True
 
@@ -291,71 +281,16 @@ class RejectToShip(AuditCodemod):
         )
 
 
-def _code(node: cst.CSTNode) -> str:
-    return cst.Module(body=[]).code_for_node(node)
-
-
 def _wrapped(call: cst.Call) -> str:
     """The call as written, its arguments on a line of their own when it is long (as a
     formatter would lay it out inside the rewritten call)."""
-    code = _code(call)
+    code = code_of(call)
     if len(code) <= 64 or "\n" in code:
         return code
-    args = ", ".join(_code(arg.with_changes(comma=cst.MaybeSentinel.DEFAULT)) for arg in call.args)
-    return f"{_code(call.func)}(\n        {args}\n    )"
-
-
-def _simple_bindings(function: cst.FunctionDef) -> dict[str, cst.BaseExpression]:
-    """``name = expr`` and ``a, b = x, y`` bound once in the function body."""
-    found: dict[str, cst.BaseExpression] = {}
-    seen: set[str] = set()
-
-    class Collect(cst.CSTVisitor):
-        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-            return node is function  # nested functions have their own names
-
-        def visit_Assign(self, node: cst.Assign) -> None:
-            for target in node.targets:
-                pairs: list[tuple[cst.BaseExpression, Optional[cst.BaseExpression]]] = []
-                if isinstance(target.target, cst.Name):
-                    pairs.append((target.target, node.value))
-                elif isinstance(target.target, cst.Tuple) and isinstance(node.value, cst.Tuple):
-                    values = [e.value for e in node.value.elements]
-                    names = [e.value for e in target.target.elements]
-                    if len(values) == len(names):
-                        pairs.extend(zip(names, values))
-                for name, value in pairs:
-                    if isinstance(name, cst.Name) and value is not None:
-                        if name.value in seen:
-                            found.pop(name.value, None)  # rebound: not a simple binding
-                        else:
-                            found[name.value] = value
-                        seen.add(name.value)
-
-    function.visit(Collect())
-    return found
-
-
-def _drop_unused_assignments(function: cst.FunctionDef, names: set[str]) -> cst.FunctionDef:
-    """Remove ``name = <url>`` lines whose name the rewrite left unused."""
-    code = cst.Module(body=[]).code_for_node(function.body)
-
-    class Drop(cst.CSTTransformer):
-        def leave_SimpleStatementLine(
-            self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
-        ) -> Union[cst.SimpleStatementLine, cst.RemovalSentinel]:
-            if len(updated_node.body) != 1 or not isinstance(updated_node.body[0], cst.Assign):
-                return updated_node
-            targets = updated_node.body[0].targets
-            if len(targets) == 1 and isinstance(targets[0].target, cst.Name):
-                name = targets[0].target.value
-                if name in names and len(re.findall(rf"\b{re.escape(name)}\b", code)) == 1:
-                    return cst.RemoveFromParent()
-            return updated_node
-
-    result = function.visit(Drop())
-    assert isinstance(result, cst.FunctionDef)
-    return result
+    args = ", ".join(
+        code_of(arg.with_changes(comma=cst.MaybeSentinel.DEFAULT)) for arg in call.args
+    )
+    return f"{code_of(call.func)}(\n        {args}\n    )"
 
 
 def _cancel_id_argument(call: cst.Call) -> Optional[cst.BaseExpression]:
@@ -364,99 +299,3 @@ def _cancel_id_argument(call: cst.Call) -> Optional[cst.BaseExpression]:
             return arg.value
     positional = [a for a in call.args if a.keyword is None and not a.star]
     return positional[0].value if positional else None
-
-
-def _cancel_id_in_url(url: cst.BaseExpression) -> Optional[cst.BaseExpression]:
-    """The expression that fills the ``{cancel_id}`` segment of a reject URL."""
-    return _segment_after(url, "cancellations/")
-
-
-def _version_in_url(url: cst.BaseExpression) -> Optional[cst.BaseExpression]:
-    """The expression that fills the version segment (``/return_refund/{API_VERSION}/``)."""
-    return _segment_after(url, "return_refund/")
-
-
-def _segment_after(url: cst.BaseExpression, prefix: str) -> Optional[cst.BaseExpression]:
-    """The first expression in ``url`` that directly follows the text ``prefix``."""
-    pieces: list[Union[str, cst.BaseExpression]] = []
-    for piece in _flatten_add(url):  # BASE + f".../{cid}/reject" holds both kinds
-        if isinstance(piece, cst.FormattedString):
-            for part in piece.parts:
-                if isinstance(part, cst.FormattedStringExpression):
-                    pieces.append(part.expression)
-                elif isinstance(part, cst.FormattedStringText):
-                    pieces.append(part.value)
-        else:
-            pieces.append(piece)
-    text = ""
-    for piece in pieces:
-        if isinstance(piece, str):
-            text += piece
-        elif text.endswith(prefix):
-            return piece
-        else:
-            text += HOLE
-    return None
-
-
-def _flatten_add(node: cst.BaseExpression) -> list[Union[str, cst.BaseExpression]]:
-    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
-        return _flatten_add(node.left) + _flatten_add(node.right)
-    if isinstance(node, cst.SimpleString):
-        value = node.evaluated_value
-        return [value if isinstance(value, str) else value.decode("latin-1")]
-    return [node]
-
-
-def _host_code(url: object, host: str, codemod: AuditCodemod) -> str:
-    """The project's own name for the host (``BASE`` in ``BASE + f"..."``), else a literal."""
-    if isinstance(url, cst.BaseExpression):
-        first = _flatten_add(url)[0]
-        if isinstance(first, cst.BaseExpression) and codemod.evaluator.string(first) == host:
-            return _code(first)
-    return f'"{host}"'
-
-
-def _send_function(call: cst.Call, use: EndpointUse, codemod: AuditCodemod) -> Optional[str]:
-    """``lambda method, path, query, body: <same transport>(...)`` mirroring the original
-    call, or None when the transport shows no query argument to carry the query."""
-    func = call.func
-    if not isinstance(func, cst.Attribute):
-        return None
-    receiver = _code(func.value)
-    url_text = (
-        codemod.evaluator.string(use.evidence)
-        if isinstance(use.evidence, cst.BaseExpression)
-        else None
-    )
-    if url_text is None:
-        return None
-    host = url_text.split("/return_refund/")[0] if "://" in url_text else ""
-    if HOLE in host:
-        return None
-    path = f"{_host_code(use.evidence, host, codemod)} + _path" if host else "_path"
-    keywords = [a.keyword.value for a in call.args if a.keyword is not None]
-    http_verb = func.attr.value in ("post", "get", "put", "patch", "delete")
-    body_keyword = next(
-        (k for k in keywords if k in _BODY_KEYWORDS), "json" if http_verb else "body"
-    )
-    # requests and httpx sessions take params=; a project transport shows its own name.
-    query_keyword = next(
-        (k for k in keywords if k in _QUERY_KEYWORDS), "params" if http_verb else None
-    )
-    if query_keyword is None:
-        return None
-    positional = [a for a in call.args if a.keyword is None]
-    if http_verb:
-        method = "request"  # requests-style session.post(url, json=...) -> session.request
-    elif len(positional) >= 2 and codemod.evaluator.string(positional[0].value) is not None:
-        method = func.attr.value  # transport.request("POST", path, body=...)
-    else:
-        return None
-    parts = ["_method", path, f"{query_keyword}=_query", f"{body_keyword}=_body"]
-    arguments = ", ".join(parts)
-    if len(arguments) > 64:  # one argument a line, as a formatter would
-        arguments = "".join(f"\n        {part}," for part in parts) + "\n    "
-    elif len(receiver) + len(arguments) > 40:
-        arguments = f"\n        {arguments}\n    "
-    return f"lambda _method, _path, _query, _body: {receiver}.{method}({arguments})"

@@ -4,7 +4,7 @@ Get Order List now filters on ``is_buyer_request_cancel`` and returns
 ``request_cancel_time`` on each order, so a Search Cancellations lookup for pending
 requests can become an order lookup::
 
-    for cancel in client.search_cancellations(cancel_status=["CANCELLATION_REQUEST_PENDING"]):
+    for cancel in client.search_cancellations(cancel_status=["CANCELLATION_REQUESTPENDING"]):
         notify(cancel["order_id"], cancel["create_time"])
 
     for cancel in client.get_order_list(is_buyer_request_cancel=True):
@@ -21,9 +21,9 @@ with the change to make.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from typing import ClassVar, Optional, TypeVar
+from typing import ClassVar, Optional
 
 import libcst as cst
 from libcst.codemod import CodemodContext
@@ -37,31 +37,34 @@ from libcst.metadata import (
 )
 
 from audit.findings import Finding
-from audit.python.matchers import EndpointUse, call_use
+from audit.python.matchers import call_use
 from codemods.base import AuditCodemod, FixSettings, ManualNote
+from codemods.ca301_search_cancellations import notes
+from codemods.ca301_search_cancellations.filters import (
+    BUYER_CANCEL,
+    DROP,
+    FLAG,
+    KEEP,
+    KEY_MAP,
+    ORDER_FILTERS,
+    PENDING,
+    STATUS,
+    TYPES,
+    apply_actions,
+    literal_like,
+)
+from codemods.cst_helpers import only_assignment, parent_of, short_code
 
 _SEARCH = "search_cancellations"
 _ORDER_LIST = "order_list"
 _ORDER_DETAIL = "order_detail"
 _NEW_VERSION = "202309"  # Get Order List has the filter from this version on
-# Keys of a cancellation that an order carries under another name.
-KEY_MAP = {"order_id": "id", "create_time": "request_cancel_time"}
-# Filters (and paging) that mean the same on Get Order List: kept as they are.
-ORDER_FILTERS = frozenset(
-    {"order_status", "shipping_type", "buyer_user_id", "warehouse_ids", "page_size", "sort_order"}
-)
-_STATUS = "cancel_status"  # replaced by the order flag when it asks for pending requests
-_PENDING = "PENDING"  # CANCELLATION_REQUEST_PENDING, the status of an unanswered request
-_TYPES = "cancel_types"  # dropped when it asks only for buyer requests: the flag implies it
-_BUYER_CANCEL = "BUYER_CANCEL"
-
-_Item = TypeVar("_Item", cst.Arg, cst.DictElement)
 
 
 @dataclass
 class _Rewrite:
     method: str
-    actions: list[str]  # per argument (or body-dict entry): "keep", "drop" or "flag"
+    actions: list[str]  # per argument (or body-dict entry): KEEP, DROP or FLAG
     body_dict: bool  # the filters sit in one positional dict
 
 
@@ -70,19 +73,6 @@ class _Plan:
     calls: dict[int, _Rewrite] = field(default_factory=dict)
     keys: dict[int, str] = field(default_factory=dict)  # SimpleString -> new key
     handled: set[tuple[int, int]] = field(default_factory=set)  # (line, column) of calls
-
-
-def _code(node: cst.CSTNode, limit: int = 80) -> str:
-    text = " ".join(cst.Module(body=[]).code_for_node(node).split())
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def _unique(items: list[str]) -> list[str]:
-    return list(dict.fromkeys(items))
-
-
-def _literal_like(string: cst.SimpleString, text: str) -> str:
-    return f"{string.prefix}{string.quote}{text}{string.quote}"
 
 
 def _style(name: str) -> str:
@@ -137,19 +127,15 @@ class PendingViaOrderFilter(AuditCodemod):
             return
         self.plan.handled.add((where.line, where.column + 1))
         if use.via != "method":
-            self.note_manual(node, self._raw_call_note(use))
+            self.note_manual(
+                node, notes.by_path(use.description, self._order_list_path(), self.flag)
+            )
             return
         if not isinstance(node.func, cst.Attribute):
             spelling = self._spelling(_ORDER_LIST, use.description.rstrip("()"))
-            self.note_manual(
-                node,
-                f"Search Cancellations called as a function ({use.description}): to find orders"
-                f" with a pending buyer cancel request, call the client's `{spelling}("
-                f'{self.flag}=True)` instead; each order has "id" and'
-                ' "request_cancel_time" (not a cancel id)',
-            )
+            self.note_manual(node, notes.as_function(use.description, spelling, self.flag))
             return
-        receiver = _code(node.func.value)
+        receiver = short_code(node.func.value)
         method = self._defined_method(_ORDER_LIST, node.func.attr.value)
         reasons: list[str] = []
         if method is None:
@@ -169,24 +155,10 @@ class PendingViaOrderFilter(AuditCodemod):
             keys.update(loop_keys)
             reasons += loop_reasons
         if reasons:
-            self.note_manual(
-                node,
-                f"Search Cancellations kept: {'; '.join(_unique(reasons))}. To list the orders"
-                f" that have a pending buyer cancel request, call `{receiver}.{method}("
-                f'{self.flag}=True)`; each order has "id", "{self.flag}" and'
-                ' "request_cancel_time" (a cancel id is only on the cancellation)',
-            )
+            self.note_manual(node, notes.kept(reasons, receiver, method, self.flag))
             return
         self.plan.calls[id(node)] = _Rewrite(method, actions, body_dict)
         self.plan.keys.update(keys)
-
-    def _raw_call_note(self, use: EndpointUse) -> str:
-        return (
-            f"Search Cancellations called by path ({use.description}): to find orders with a"
-            f" pending buyer cancel request, call Get Order List instead: POST"
-            f' {self._order_list_path()} with body {{"{self.flag}": true}}; each order'
-            ' has "id" and "request_cancel_time" (not a cancel id)'
-        )
 
     def _order_list_path(self) -> str:
         templates = self.catalog.endpoints[_ORDER_LIST].templates
@@ -234,14 +206,14 @@ class PendingViaOrderFilter(AuditCodemod):
 
         actions: list[str] = []
         for name, value in entries:
-            if name == _STATUS:
+            if name == STATUS:
                 statuses = self._strings(value)
-                other = [s for s in statuses if s is not None and _PENDING not in s.upper()]
+                other = [s for s in statuses if s is not None and PENDING not in s.upper()]
                 if other:
                     reasons.append(f"it searches for {', '.join(other)} requests, not pending ones")
-                actions.append("flag")
-            elif name == _TYPES and self._strings(value) == [_BUYER_CANCEL]:
-                actions.append("drop")
+                actions.append(FLAG)
+            elif name == TYPES and self._strings(value) == [BUYER_CANCEL]:
+                actions.append(DROP)
             elif name == "order_ids":
                 like = call.func.attr.value if isinstance(call.func, cst.Attribute) else ""
                 detail = self._defined_method(_ORDER_DETAIL, like) or self._spelling(
@@ -252,21 +224,21 @@ class PendingViaOrderFilter(AuditCodemod):
                     f" order id: use `{receiver}.{detail}(order_ids)` and keep the orders whose"
                     f' "{self.flag}" is true'
                 )
-                actions.append("keep")
+                actions.append(KEEP)
             elif name == "cancel_ids":
                 reasons.append(
                     "`cancel_ids=` asks about given cancel requests; orders have no cancel id"
                 )
-                actions.append("keep")
+                actions.append(KEEP)
             elif name in ORDER_FILTERS:
-                actions.append("keep")
+                actions.append(KEEP)
             else:
                 shown = f"`{name}`" if name is not None else "a computed key"
                 reasons.append(f"{shown} has no Get Order List equivalent")
-                actions.append("keep")
-        if not reasons and "flag" not in actions:
+                actions.append(KEEP)
+        if not reasons and FLAG not in actions:
             reasons.append(
-                f"without `{_STATUS}=` it finds cancel requests in every status, not only"
+                f"without `{STATUS}=` it finds cancel requests in every status, not only"
                 " pending ones"
             )
         return actions, body_dict, reasons
@@ -280,16 +252,10 @@ class PendingViaOrderFilter(AuditCodemod):
         return [self.evaluator.string(node)]
 
     def _parent(self, node: cst.CSTNode) -> Optional[cst.CSTNode]:
-        parent: Optional[cst.CSTNode] = self.get_metadata(ParentNodeProvider, node, None)
-        return parent
+        return parent_of(self, node)
 
     def _only_assignment(self, target: cst.Name) -> Optional[Assignment]:
-        scope = self.get_metadata(ScopeProvider, target, None)
-        if scope is None:
-            return None
-        assignments = list(scope.assignments[target.value])
-        only = assignments[0] if len(assignments) == 1 else None
-        return only if isinstance(only, Assignment) and only.node is target else None
+        return only_assignment(self.get_metadata(ScopeProvider, target, None), target)
 
     def _loops(self, call: cst.Call) -> tuple[list[cst.For], list[str]]:
         """The for loops that consume the call's result, or why it is not only that."""
@@ -300,7 +266,9 @@ class PendingViaOrderFilter(AuditCodemod):
             return [], ["its result is not iterated by a `for` loop"]
         target = parent.targets[0].target
         if not isinstance(target, cst.Name):
-            return [], [f"its result is stored in `{_code(target)}`, not iterated by a `for` loop"]
+            return [], [
+                f"its result is stored in `{short_code(target)}`, not iterated by a `for` loop"
+            ]
         assignment = self._only_assignment(target)
         if assignment is None:
             return [], [f"`{target.value}` is assigned more than once"]
@@ -324,10 +292,10 @@ class PendingViaOrderFilter(AuditCodemod):
                 continue  # a list of orders is empty exactly when the cancellations were
             elif isinstance(up, cst.CompFor) and up.iter is node:
                 comprehension = self._parent(up)
-                shown = _code(comprehension if comprehension is not None else up)
+                shown = short_code(comprehension if comprehension is not None else up)
                 reasons.append(f"a comprehension reads the cancellations (`{shown}`)")
             else:
-                shown = _code(up) if up is not None else target.value
+                shown = short_code(up) if up is not None else target.value
                 reasons.append(f"`{target.value}` is also used in `{shown}`")
         if not loops and not reasons:
             reasons.append(f"`{target.value}` is not iterated by a `for` loop")
@@ -337,7 +305,7 @@ class PendingViaOrderFilter(AuditCodemod):
         """New keys for every key the loop reads, or why the loop needs a cancellation."""
         target = loop.target
         if not isinstance(target, cst.Name):
-            return {}, [f"the loop unpacks each cancellation (`for {_code(target)} in ...`)"]
+            return {}, [f"the loop unpacks each cancellation (`for {short_code(target)} in ...`)"]
         name = target.value
         assignment = self._only_assignment(target)
         if assignment is None:
@@ -355,7 +323,7 @@ class PendingViaOrderFilter(AuditCodemod):
                 up = self._parent(node)
                 while isinstance(up, (cst.Arg, cst.Element, cst.ComparisonTarget)):
                     up = self._parent(up)
-                shown = _code(up) if up is not None else name
+                shown = short_code(up) if up is not None else name
                 reasons.append(f"the loop uses the whole cancellation (`{shown}`)")
                 continue
             text = key.evaluated_value
@@ -406,13 +374,15 @@ class PendingViaOrderFilter(AuditCodemod):
         self.changes += 1
         func = updated_node.func.with_changes(attr=cst.Name(rewrite.method))
         if not rewrite.body_dict:
-            args = _apply(updated_node.args, rewrite.actions, self._flag_arg)
+            args = apply_actions(updated_node.args, rewrite.actions, self._flag_arg)
             return updated_node.with_changes(func=func, args=args)
         arg = updated_node.args[0]
         body = arg.value
         assert isinstance(body, cst.Dict)
         elements = [e for e in body.elements if isinstance(e, cst.DictElement)]
-        new_body = body.with_changes(elements=_apply(elements, rewrite.actions, self._flag_entry))
+        new_body = body.with_changes(
+            elements=apply_actions(elements, rewrite.actions, self._flag_entry)
+        )
         return updated_node.with_changes(func=func, args=[arg.with_changes(value=new_body)])
 
     def _flag_arg(self, arg: cst.Arg) -> cst.Arg:
@@ -422,7 +392,7 @@ class PendingViaOrderFilter(AuditCodemod):
         key = element.key
         text = self.flag
         new_key = (
-            cst.SimpleString(_literal_like(key, text))
+            cst.SimpleString(literal_like(key, text))
             if isinstance(key, cst.SimpleString)
             else cst.SimpleString(f'"{text}"')
         )
@@ -434,7 +404,7 @@ class PendingViaOrderFilter(AuditCodemod):
         key = self.plan.keys.get(id(original_node))
         if key is None:
             return updated_node
-        return updated_node.with_changes(value=_literal_like(updated_node, key))
+        return updated_node.with_changes(value=literal_like(updated_node, key))
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
         """Every other CA301 finding (a Search Cancellations path in a wrapper, a route
@@ -449,10 +419,7 @@ class PendingViaOrderFilter(AuditCodemod):
                     self.RULE,
                     finding.line,
                     finding.column,
-                    f"Search Cancellations path ({finding.matched}): where it is used to find"
-                    " pending cancel requests, call Get Order List instead: POST"
-                    f' {self._order_list_path()} with body {{"{self.flag}": true}}; each order'
-                    ' has "id" and "request_cancel_time" (not a cancel id)',
+                    notes.path_found(finding.matched, self._order_list_path(), self.flag),
                 )
             )
         return updated_node
@@ -461,16 +428,3 @@ class PendingViaOrderFilter(AuditCodemod):
 def _inside(inner: CodeRange, outer: CodeRange) -> bool:
     start = (inner.start.line, inner.start.column)
     return (outer.start.line, outer.start.column) <= start < (outer.end.line, outer.end.column)
-
-
-def _apply(
-    items: Sequence[_Item], actions: Sequence[str], flag: Callable[[_Item], _Item]
-) -> list[_Item]:
-    kept: list[_Item] = []
-    for item, action in zip(items, actions):
-        if action == "drop":
-            continue
-        kept.append(flag(item) if action == "flag" else item)
-    if kept and actions and actions[-1] == "drop":  # the last one keeps the old end
-        kept[-1] = kept[-1].with_changes(comma=items[-1].comma)
-    return kept
