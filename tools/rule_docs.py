@@ -4,9 +4,10 @@
     python tools/rule_docs.py --check  # exit 1 when they are stale
 
 Pages follow ruff's rule pages: what it finds, why, an example, what to use instead, fix
-safety and markets. The example and the "use instead" code are the unit's
-``examples/invalid.py`` and ``examples/valid.py``, which tests/rules prove. Not imported by
-the scan.
+safety, what fix does, and markets. The example and the "use instead" code are the unit's
+``examples/invalid.py`` and ``examples/valid.py``, and "what fix does" shows its
+``examples/fix_<setting>/`` before/after pairs: tests/rules proves them all. Not imported
+by the scan.
 """
 
 from __future__ import annotations
@@ -53,7 +54,18 @@ def render_page(rule: Rule) -> str:
         f"## Example\n\n```python\n{rule.example.rstrip()}\n```\n\n"
         f"## Use instead\n\n```python\n{rule.instead.rstrip()}\n```\n\n"
         f"## Fix safety\n\n{safety}\n\n"
+        f"{fix_example_sections(rule)}"
         f"## Markets\n\n{markets_text(rule)}\n"
+    )
+
+
+def fix_example_sections(rule: Rule) -> str:
+    """What ``fix`` makes of the unit's before/after pairs (proven by tests/rules)."""
+    from audit.fix_examples import fix_examples
+
+    return "".join(
+        f"## What fix does, {example.title}\n\n```diff\n{example.diff.rstrip()}\n```\n\n"
+        for example in fix_examples(rule.id)
     )
 
 

@@ -41,6 +41,12 @@ def explain_text(rule: Rule) -> str:
         if others
         else ""
     )
+    from audit.fix_examples import fix_examples
+
+    fixed = "".join(
+        f"\nWhat fix does, {example.title}\n{_indent(example.diff)}\n"
+        for example in fix_examples(rule.id)
+    )
     return (
         f"{rule.id} {rule.name} ({rule.category}, default severity {rule.severity})\n\n"
         f"What it finds\n    {rule.summary}\n\n"
@@ -48,6 +54,7 @@ def explain_text(rule: Rule) -> str:
         f"Example\n{_indent(rule.example)}\n\n"
         f"Use instead\n{_indent(rule.instead)}\n\n"
         f"{fix_line}\n{_indent(textwrap.fill(fix.detail, 84))}\n"
+        f"{fixed}"
         f"{other_languages}"
     )
 

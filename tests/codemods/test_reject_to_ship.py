@@ -14,8 +14,8 @@ from libcst.codemod import CodemodContext
 
 from audit.facts import FunctionFact, ProjectFacts
 from codemods.base import FixSettings
-from codemods.helper_module import HelperImport
 from codemods.ca101_reject_cancellation import RejectToShip
+from codemods.helper_module import HelperImport
 
 
 def apply(source: str, **kwargs: object) -> tuple[str, RejectToShip]:

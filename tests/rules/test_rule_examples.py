@@ -6,9 +6,8 @@ here: a rule unit without examples fails.
 - ``examples/invalid*.py``: every line marked ``# expect: CAxxx`` gets that rule's finding,
   and the rule fires on no other line.
 - ``examples/valid*.py``: the rule is silent.
-- ``examples/fix_<setting>.before.py`` / ``.after.py``: the fix pipeline rewrites
-  ``before`` to exactly ``after`` under that market setting, and a second pass changes
-  nothing.
+
+The before/after pairs of each unit's fix are proven in ``test_rule_fixes.py``.
 """
 
 from __future__ import annotations
@@ -25,8 +24,6 @@ from audit.scanner import ScanOptions, scan
 
 UNITS = rule_units()
 EXPECT = re.compile(r"#\s*expect:\s*((?:CA\d{3}[ ,]*)+)")
-# market settings of before/after pairs
-MARKETS = {"us": ("US",), "mixed": ("US", "ID")}
 
 
 def examples(unit: RuleUnit, prefix: str) -> list[Any]:

@@ -1,0 +1,24 @@
+"""The shop's TikTok Shop client: signs each request with the shop's cipher."""
+
+import requests
+
+API = "https://open-api.tiktokglobalshop.com"
+VERSION = "202309"
+
+
+class TikTokShopClient:
+    def __init__(self, session: requests.Session, shop_cipher: str) -> None:
+        self.session = session
+        self.shop_cipher = shop_cipher
+
+    def _call(self, method: str, path: str, params=None, body=None) -> dict:
+        query = {"shop_cipher": self.shop_cipher, **(params or {})}
+        response = self.session.request(method, API + path, params=query, json=body)
+        response.raise_for_status()
+        return response.json()["data"]
+
+    def get_order_detail(self, order_ids: list[str]) -> dict:
+        return self._call("GET", f"/order/{VERSION}/orders", params={"ids": ",".join(order_ids)})
+
+    def ship_package(self, package_id: str) -> dict:
+        return self._call("POST", f"/fulfillment/{VERSION}/packages/{package_id}/ship")
