@@ -22,6 +22,7 @@ from audit.facts import FunctionFact
 from audit.findings import Finding, InventoryEntry
 from audit.origin import PRODUCTION, marked, origin_of
 from audit.python.adoption import ADOPTION_ENDPOINT, WEBHOOK_ENDPOINT, adoption_fields, webhook_test
+from audit.python.denials import names_a_denial
 from audit.python.matchers import (
     EndpointUse,
     call_use,
@@ -213,6 +214,8 @@ class _Visitor(cst.CSTVisitor):
             return  # the project's join method: its callers' pieces make the path
         if frame.builder and role == "url":
             role = "definition"
+        if role == "definition" and self._defining and names_a_denial(self._defining):
+            report = False  # a route the project refuses to send (a read-only gateway)
         self.inventory.append((use, role, node))
         if role != "definition":
             frame.facts.add(use.endpoint)
