@@ -36,6 +36,7 @@ from audit.python.model_builder import PENDING, SIGNING
 from audit.python.project_model import ProjectModel
 from audit.python.receivers import call_shape
 from audit.python.scope import ModuleScope, collect_scope
+from audit.python.sdk_modules import is_operation_module
 from audit.python.strings import Evaluator
 from audit.suppressions import Suppression, parse_suppression
 
@@ -132,6 +133,7 @@ class _Visitor(cst.CSTVisitor):
         self.calls: Counter[str] = Counter()
         self.model = catalog.project or ProjectModel()
         self._dict_keys: set[int] = set()  # keys of dict literals: a filter, not a read
+        self._operation_module = False  # one operation of a generated SDK (see sdk_modules)
         self._origin = origin_of(context.path)
         self._fields = frozenset(adoption_fields(catalog))
 
@@ -240,6 +242,7 @@ class _Visitor(cst.CSTVisitor):
             and self._in_function()
             and not frame.is_wrapper
             and not frame.moved
+            and not self._operation_module  # a generated SDK's: its callers are the sites
             and not _filters_by(node, rule.lookup_filters, self.evaluator)
         ):
             frame.deferred.append(raw)  # decided when the enclosing functions are known
@@ -298,6 +301,7 @@ class _Visitor(cst.CSTVisitor):
 
     def visit_Module(self, node: cst.Module) -> None:
         self._skip_docstring(node)
+        self._operation_module = is_operation_module(node)
 
     def leave_Module(self, original_node: cst.Module) -> None:
         # e.g. a Search Cancellations that never asks for pending requests: a listing
@@ -616,8 +620,8 @@ def _to_finding(
     rule = raw.rule
     message = rule.finding_message(raw.what, context.markets)
     origin = origin_of(context.path)
-    if raw.shape == "wrapper-call" and rule.sites == "calls":
-        message = f"{message} (through {raw.what})" if "->" in raw.what else message
+    if raw.shape == "wrapper-call" and "->" in raw.what and raw.what not in message:
+        message = f"{message} (through {raw.what})"  # the chain, where the text has none
     snippet = lines[start.line - 1].rstrip("\r\n") if start.line <= len(lines) else ""
     matched = cst.Module(body=[]).code_for_node(raw.node)
     return Finding(

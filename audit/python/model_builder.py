@@ -79,6 +79,8 @@ class _Module:
     class_constants: dict[str, dict[str, ast.expr]] = field(default_factory=dict)
     modules: dict[str, str] = field(default_factory=dict)  # import alias -> module
     imported: dict[str, str] = field(default_factory=dict)  # local name -> module
+    # local name -> the module it is, if it is one (``from sdk.api import search_orders``)
+    submodules: dict[str, str] = field(default_factory=dict)
     functions: list[_Function] = field(default_factory=list)
     scripted: bool = False  # runs code at its top level (a script): calls outside functions
 
@@ -126,6 +128,7 @@ class ModelBuilder:
         elif isinstance(statement, ast.ImportFrom) and statement.module is not None:
             for alias in statement.names:
                 module.imported[alias.asname or alias.name] = statement.module
+                module.submodules[alias.asname or alias.name] = f"{statement.module}.{alias.name}"
         elif isinstance(statement, ast.Import):
             for alias in statement.names:
                 module.modules[alias.asname or alias.name.split(".")[0]] = alias.name
@@ -727,7 +730,7 @@ def _shape(func: ast.expr, name: str, module: _Module, function: _Function) -> C
     if owner in module.modules:
         return CallShape("module", name, module.modules[owner])
     if owner is not None and owner in module.imported:
-        return CallShape("class", name, owner)
+        return CallShape("class", name, owner, module.submodules.get(owner))
     if owner is not None and owner[:1].isupper() and "." not in owner:
         return CallShape("class", name, owner)
     return CallShape("other", name)

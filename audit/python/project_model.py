@@ -38,6 +38,9 @@ class CallShape:
     kind: str
     name: str
     qualifier: Optional[str] = None  # module, class or Odoo model the call names
+    # "class" calls on an imported name: the module that name is when it is one
+    # (``from sdk.api.order import search_orders`` then ``search_orders.sync(...)``)
+    module: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -136,7 +139,15 @@ class ProjectModel:
             qualifier = shape.qualifier or ""
             group = self.class_groups.get(qualifier, frozenset({qualifier}))
             methods = [w for w in found if w.class_name in group]
-            return methods[0] if methods else None
+            if methods:
+                return methods[0]
+            # a generated SDK's module per operation: ``search_orders.sync(client=...)``
+            functions = [
+                w
+                for w in found
+                if w.class_name is None and shape.module and _module_matches(w.path, shape.module)
+            ]
+            return functions[0] if len(functions) == 1 else None
         if shape.name in GENERIC_NAMES:
             return None
         methods = [w for w in found if w.class_name is not None and not w.override]

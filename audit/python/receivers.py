@@ -55,5 +55,7 @@ def call_shape(call: cst.Call, scope: ModuleScope) -> Optional[CallShape]:
         and "." not in owner
         and (owner[:1].isupper() or owner in scope.imported_names)
     ):
-        return CallShape("class", name, owner)
+        source = scope.imported_from.get(owner)
+        module = f"{source}.{scope.import_aliases.get(owner, owner)}" if source else None
+        return CallShape("class", name, owner, module)
     return CallShape("other", name)

@@ -314,3 +314,75 @@ def test_route_regular_expressions_are_definitions(tmp_path: Path) -> None:
         ("routes.py", "reject_cancellation", 3, "definition"),
         ("routes.py", "ship_package", 7, "definition"),
     ]
+
+
+# A generated SDK with one module per operation (openapi-python-client's layout).
+OPERATION = """\
+from typing import Any
+
+from ...client import AuthenticatedClient
+
+
+def _get_kwargs(package_id: str, *, body: dict, shop_cipher: str) -> dict[str, Any]:
+    return {
+        "method": "post",
+        "url": f"/fulfillment/202309/packages/{package_id}/ship",
+        "params": {"shop_cipher": shop_cipher},
+        "json": body,
+    }
+
+
+def sync_detailed(package_id: str, *, client: AuthenticatedClient, body: dict, shop_cipher: str):
+    kwargs = _get_kwargs(package_id, body=body, shop_cipher=shop_cipher)
+    return client.get_httpx_client().request(**kwargs)
+
+
+def sync(package_id: str, *, client: AuthenticatedClient, body: dict, shop_cipher: str):
+    return sync_detailed(package_id, client=client, body=body, shop_cipher=shop_cipher).parsed
+
+
+async def asyncio_detailed(package_id: str, *, client: AuthenticatedClient, body, shop_cipher):
+    kwargs = _get_kwargs(package_id, body=body, shop_cipher=shop_cipher)
+    return await client.get_async_httpx_client().request(**kwargs)
+"""
+
+OPERATION_CALLER = """\
+from tts_client import AuthenticatedClient
+from tts_client.api.fulfillment import ship_package as ship_op
+
+
+def ship_all(client: AuthenticatedClient, cipher: str, package_ids: list) -> None:
+    for package_id in package_ids:
+        ship_op.sync(package_id, client=client, body={}, shop_cipher=cipher)
+"""
+
+
+def test_generated_sdk_operation_module_is_called_through_its_module(tmp_path: Path) -> None:
+    write(tmp_path, "tts_client/__init__.py", "")
+    write(tmp_path, "tts_client/api/__init__.py", "")
+    write(tmp_path, "tts_client/api/fulfillment/__init__.py", "")
+    write(tmp_path, "tts_client/api/fulfillment/ship_package.py", OPERATION)
+    write(tmp_path, "app/ship.py", OPERATION_CALLER)
+    result = run(tmp_path)
+    calls = [(i.path, i.line) for i in result.inventory if i.role == "call"]
+    assert ("app/ship.py", 7) in calls  # ship_op.sync(...) through ``from ... import ... as``
+    # the caller ships without consulting the flag; the operation's own entry points
+    # (sync_detailed, asyncio_detailed) define the request and are no call sites
+    assert [(f.path, f.line, f.rule) for f in result.findings] == [("app/ship.py", 7, "CA401")]
+    message = result.findings[0].message
+    assert message.count("sync() -> sync_detailed() -> _get_kwargs()") == 1
+
+
+def test_a_module_named_like_an_operation_without_entry_points_is_judged_as_code(
+    tmp_path: Path,
+) -> None:
+    write(
+        tmp_path,
+        "jobs/ship.py",
+        "def _get_kwargs(package_id):\n"
+        '    return {"url": f"/fulfillment/202309/packages/{package_id}/ship"}\n\n\n'
+        "def ship_everything(client, package_ids):\n"
+        "    for package_id in package_ids:\n"
+        "        client.request(**_get_kwargs(package_id))\n",
+    )
+    assert ("ship.py", 7, "CA401") in found(tmp_path)
