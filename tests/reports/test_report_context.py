@@ -10,17 +10,12 @@ import pytest
 from report_helpers import finding, result_of
 
 from audit.findings import InventoryEntry, ScanResult
-from reports.context import (
-    FIX_LABELS,
-    RepoInput,
-    build_context,
-    days_text,
-    directory_groups,
-    repo_name,
-    truncated,
-    unique_anchors,
-)
+from reports.context import RepoInput, build_context, repo_name, unique_anchors
 from reports.load import LoadedResult, Prior, PriorFinding, prior_from_result
+from reports.sections.breakdown import directory_groups
+from reports.sections.labels import FIX_LABELS
+from reports.sections.readiness import days_text
+from reports.truncate import truncated
 
 
 def _context(result: ScanResult, catalog: Any, as_of: date = date(2024, 3, 1), **kw: Any) -> Any:

@@ -1,0 +1,41 @@
+"""The words every section shares: category and fix labels, their order, plurals."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+# Categories in the order the report discusses them, with their labels.
+CATEGORIES: dict[str, str] = {
+    "blocking": "Blocking",
+    "risk": "Behaviour risk",
+    "migrate": "Migrate",
+    "cleanup": "Cleanup",
+    "adopt": "Adopt",
+    "meta": "Housekeeping",
+}
+CLEANUP_CATEGORIES = ("migrate", "cleanup", "adopt", "meta")
+
+FIX_LABELS: dict[str, tuple[str, str]] = {
+    "safe": ("Automatic", "`cancel-audit fix` rewrites it"),
+    "unsafe": ("Automatic, review", "`cancel-audit fix --unsafe-fixes` rewrites it; review it"),
+    "manual": ("By hand", "no automatic rewrite: change it by hand"),
+    "none": ("No fix", "nothing to rewrite"),
+}
+
+
+def plural(count: int, word: str, many: Optional[str] = None) -> str:
+    return f"{count} {word if count == 1 else (many or word + 's')}"
+
+
+def category_rank(category: str) -> int:
+    order = list(CATEGORIES)
+    return order.index(category) if category in order else len(order)
+
+
+def category_label(category: str) -> str:
+    return CATEGORIES.get(category, category)
+
+
+def fix_fields(kind: str) -> dict[str, str]:
+    label, hint = FIX_LABELS.get(kind, (kind, ""))
+    return {"fix": kind, "fix_label": label, "fix_hint": hint}
