@@ -26,6 +26,7 @@ from reports.sections.breakdown import charts
 from reports.sections.endpoints import endpoint_map
 from reports.sections.findings import finding_sections
 from reports.sections.labels import plural
+from reports.sections.outside import outside_production
 from reports.sections.portfolio import portfolio
 from reports.sections.progress import progress
 from reports.sections.readiness import DEADLINE, counts, days_text, notes, verdict
@@ -87,6 +88,7 @@ def repository(repo: RepoInput, anchor: str, catalog: Catalog, as_of: date) -> d
         "verdict": verdict(result, as_of),
         "counts": numbers,
         **finding_sections(result.findings, catalog),
+        "outside": outside_production(result.findings, catalog),
         "endpoints": section(endpoints),
         "progress": progress(result, repo.prior, catalog),
         "charts": charts(result.findings, numbers),

@@ -6,7 +6,7 @@ import copy
 from typing import Any, Optional
 
 # The tables of a repository's context that can grow with the code base.
-_TABLES = ("blocking", "risks", "cleanup", "endpoints", "errors")
+_TABLES = ("blocking", "risks", "cleanup", "outside", "endpoints", "errors")
 
 
 def _limit(part: Optional[dict[str, Any]], limit: int) -> int:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Optional
 
+from audit.origin import PRODUCTION
+
 # Categories in the order the report discusses them, with their labels.
 CATEGORIES: dict[str, str] = {
     "blocking": "Blocking",
@@ -22,6 +24,20 @@ FIX_LABELS: dict[str, tuple[str, str]] = {
     "none": ("No fix", "nothing to rewrite"),
 }
 
+# Where a finding sits (audit.origin): as one row's tag, and as a group of rows.
+ORIGIN_LABELS: dict[str, str] = {
+    PRODUCTION: "production code",
+    "test": "test",
+    "fixture": "fixture",
+    "vendored": "vendored SDK copy",
+}
+ORIGIN_GROUPS: dict[str, str] = {
+    "test": "tests",
+    "fixture": "fixtures",
+    "vendored": "vendored SDK copies",
+}
+OUTSIDE_PRODUCTION = "tests, fixtures or vendored SDK copies"
+
 
 def plural(count: int, word: str, many: Optional[str] = None) -> str:
     return f"{count} {word if count == 1 else (many or word + 's')}"
@@ -39,3 +55,7 @@ def category_label(category: str) -> str:
 def fix_fields(kind: str) -> dict[str, str]:
     label, hint = FIX_LABELS.get(kind, (kind, ""))
     return {"fix": kind, "fix_label": label, "fix_hint": hint}
+
+
+def origin_label(origin: str) -> str:
+    return ORIGIN_LABELS.get(origin, origin)

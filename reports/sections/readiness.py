@@ -7,8 +7,9 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from audit.findings import ScanResult
-from reports.sections.labels import CATEGORIES, CLEANUP_CATEGORIES, plural
+from audit.findings import Finding, ScanResult
+from audit.origin import PRODUCTION
+from reports.sections.labels import CATEGORIES, CLEANUP_CATEGORIES, OUTSIDE_PRODUCTION, plural
 
 DEADLINE = date(2024, 3, 31)
 DEADLINE_MARKET = "US"
@@ -21,6 +22,15 @@ def days_text(as_of: date, deadline: date = DEADLINE) -> str:
     if delta > 0:
         return f"{plural(delta, 'day')} after the {deadline.isoformat()} deadline"
     return f"the day of the {deadline.isoformat()} deadline"
+
+
+def _where_blocking(blocking: Sequence[Finding]) -> str:
+    """How many blocking sites are production code, said only when some are not."""
+    production = sum(1 for f in blocking if f.origin == PRODUCTION)
+    outside = len(blocking) - production
+    if not outside:
+        return ""
+    return f" {production} of them in production code, {outside} in {OUTSIDE_PRODUCTION}."
 
 
 def verdict(result: ScanResult, as_of: date) -> dict[str, Any]:
@@ -43,6 +53,7 @@ def verdict(result: ScanResult, as_of: date) -> dict[str, Any]:
                 f" {plural(len(blocking), 'place')} still reject cancellations ({what}): "
                 "they must change before the integration serves the US."
             )
+            detail += _where_blocking(blocking)
     elif blocking:
         status, label = "not-ready", "Not ready"
         headline = f"Not ready for the {DEADLINE.isoformat()} Reject Cancellation deadline"
@@ -50,6 +61,7 @@ def verdict(result: ScanResult, as_of: date) -> dict[str, Any]:
             f"{plural(len(blocking), 'place')} still reject buyers' cancel requests the "
             f"retired way ({what})."
         )
+        detail += _where_blocking(blocking)
     else:
         status, label = "ready", "Ready"
         headline = f"Ready for the {DEADLINE.isoformat()} Reject Cancellation deadline"
@@ -62,6 +74,7 @@ def verdict(result: ScanResult, as_of: date) -> dict[str, Any]:
         "detail": detail,
         "applies": applies,
         "blocking": len(blocking),
+        "production_blocking": sum(1 for f in blocking if f.origin == PRODUCTION),
         "days": overdue,
         "days_text": when,
         "overdue": status == "not-ready" and overdue > 0,
@@ -99,6 +112,8 @@ def counts(result: ScanResult, endpoints: Sequence[dict[str, Any]]) -> dict[str,
     out = {cat: by_category.get(cat, 0) for cat in CATEGORIES}
     out["cleanup_total"] = sum(out[c] for c in CLEANUP_CATEGORIES)
     out["total"] = len(findings)
+    out["production"] = sum(1 for f in findings if f.origin == PRODUCTION)
+    out["outside_production"] = len(findings) - out["production"]
     out["files_scanned"] = result.files_scanned
     out["files_parsed"] = result.files_parsed
     out["errors"] = len(result.errors)

@@ -7,7 +7,8 @@ from typing import Any
 
 from audit.catalog import Catalog
 from audit.findings import Finding
-from reports.sections.labels import category_label, category_rank, fix_fields
+from audit.origin import PRODUCTION
+from reports.sections.labels import category_label, category_rank, fix_fields, origin_label
 
 
 def split_path(path: str) -> dict[str, Any]:
@@ -39,6 +40,9 @@ def finding_row(finding: Finding, catalog: Catalog) -> dict[str, Any]:
         "confidence": finding.confidence,
         "endpoint": endpoint.title if endpoint else (finding.endpoint or ""),
         "baselined": finding.status == "baselined",
+        "origin": finding.origin,
+        "origin_label": origin_label(finding.origin),
+        "in_production": finding.origin == PRODUCTION,
         "fingerprint": finding.fingerprint,
         **fix_fields(finding.fix),
     }
