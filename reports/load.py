@@ -20,6 +20,7 @@ from audit.findings import (
     ScanResult,
     Skipped,
 )
+from audit.origin import PRODUCTION
 
 BASELINE_VERSION = 1
 
@@ -121,6 +122,7 @@ def parse_result(raw: Any, source: str) -> LoadedResult:
         known.setdefault("snippet", "")
         known.setdefault("confidence", "high")
         known.setdefault("fix", "none")
+        known.setdefault("origin", PRODUCTION)  # results written before issue 10
         try:
             findings.append(Finding(**known))
         except TypeError as exc:

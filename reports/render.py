@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from audit.findings import ScanResult
 from audit.render_context import RenderContext
-from reports.context import RepoInput, build_context, repo_name, truncated
+from reports.context import RepoInput, build_context, repo_name
+from reports.truncate import truncated
 
 if TYPE_CHECKING:
     import jinja2

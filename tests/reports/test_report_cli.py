@@ -8,7 +8,7 @@ from typing import Any, Callable
 
 import pytest
 from click.testing import CliRunner, Result
-from report_helpers import finding, result_of
+from report_helpers import finding, result_of, write_tree
 
 import audit.atomic
 from audit.findings import ScanResult
@@ -265,3 +265,48 @@ def test_a_live_report_reads_the_same_from_any_working_directory(
         reports.append([line for line in text.splitlines() if "live scan" not in line])
     assert reports[0] == reports[1] == reports[2]
     assert any("Automatic" in line or "automatic" in line for line in reports[0])
+
+
+def test_origin_is_read_back_and_defaults_to_production(
+    tmp_path: Path, write_json: WriteJson
+) -> None:
+    found = [finding(), finding(path="tests/test_cancel.py", line=2, origin="test")]
+    raw = json.loads(write_json("scan.json", result_of(found)).read_text())
+    loaded = parse_result(raw, "scan.json").result
+    assert [f.origin for f in loaded.findings] == ["production", "test"]
+    for item in raw["findings"]:  # a result written before findings carried their origin
+        del item["origin"]
+    assert {f.origin for f in parse_result(raw, "old.json").result.findings} == {"production"}
+
+
+def test_a_scan_of_tests_and_vendored_code_reports_them_apart(
+    legacy_shop: Path, tmp_path: Path
+) -> None:
+    write_tree(
+        legacy_shop,
+        {
+            "tests/test_cancel_worker.py": """
+                def test_rejects(client):
+                    client.reject_cancellation("c1")
+                """,
+            "vendor/tiktok_sdk/cancellations.py": """
+                def reject(client, cancel_id):
+                    return client.post(
+                        "/return_refund/202309/cancellations/" + cancel_id + "/reject", {}
+                    )
+                """,
+        },
+    )
+    scan_json = tmp_path / "scan.json"
+    CliRunner().invoke(cli, ["scan", str(legacy_shop), "--format", "json", "-o", str(scan_json)])
+    origins = {f["path"]: f["origin"] for f in json.loads(scan_json.read_text())["findings"]}
+    assert origins["tests/test_cancel_worker.py"] == "test"
+    assert origins["vendor/tiktok_sdk/cancellations.py"] == "vendored"
+    result = run("--from", str(scan_json), "--format", "md")
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    group = text.split("Outside production code: tests, fixtures, vendored SDK copies (")[1]
+    assert "<code>tests/test&#95;cancel&#95;worker.py:2</code> (test)" in group
+    assert "cancellations.py:" in group and "(vendored SDK copy)" in group
+    blocking = text.split("What blocks the deadline (3)</b>")[1].split("</details>")[0]
+    assert "tests/" not in blocking and "vendor/" not in blocking

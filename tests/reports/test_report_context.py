@@ -10,17 +10,12 @@ import pytest
 from report_helpers import finding, result_of
 
 from audit.findings import InventoryEntry, ScanResult
-from reports.context import (
-    FIX_LABELS,
-    RepoInput,
-    build_context,
-    days_text,
-    directory_groups,
-    repo_name,
-    truncated,
-    unique_anchors,
-)
+from reports.context import RepoInput, build_context, repo_name, unique_anchors
 from reports.load import LoadedResult, Prior, PriorFinding, prior_from_result
+from reports.sections.breakdown import directory_groups
+from reports.sections.labels import FIX_LABELS
+from reports.sections.readiness import days_text
+from reports.truncate import truncated
 
 
 def _context(result: ScanResult, catalog: Any, as_of: date = date(2024, 3, 1), **kw: Any) -> Any:
@@ -242,3 +237,35 @@ def test_same_named_repositories_are_told_apart(catalog: Any) -> None:
     context = build_context(repos, catalog, date(2024, 3, 1), "t")
     assert [r["name"] for r in context["repos"]] == ["oms (a.json)", "oms (b.json)"]
     assert [r["anchor"] for r in context["repos"]] == ["repo-oms-a-json", "repo-oms-b-json"]
+
+
+def test_findings_outside_production_code_are_counted_and_grouped(catalog: Any) -> None:
+    result = result_of(
+        [
+            finding(path="app/cancel.py"),
+            finding(path="tests/test_cancel.py", origin="test"),
+            finding("CA201", path="vendor/sdk/errors.py", origin="vendored"),
+            finding("CA201", path="app/errors.py", line=4),
+        ]
+    )
+    repo = _context(result, catalog)["repos"][0]
+    assert (repo["counts"]["production"], repo["counts"]["outside_production"]) == (2, 2)
+    assert (repo["verdict"]["blocking"], repo["verdict"]["production_blocking"]) == (2, 1)
+    assert repo["verdict"]["status"] == "not-ready"  # a test's call still counts
+    assert [r["path"] for r in repo["blocking"]["rows"]] == ["app/cancel.py"]
+    assert (repo["blocking"]["total"], repo["blocking"]["outside"]) == (1, 1)
+    assert [r["count"] for r in repo["cleanup_rules"]] == [1]  # the production site only
+    outside = repo["outside"]
+    assert [(r["path"], r["origin"], r["in_production"]) for r in outside["rows"]] == [
+        ("tests/test_cancel.py", "test", False),
+        ("vendor/sdk/errors.py", "vendored", False),
+    ]
+    assert outside["by_origin"] == "1 in tests, 1 in vendored SDK copies"
+    assert truncated(_context(result, catalog), 1)["repos"][0]["outside"]["omitted"] == 1
+
+
+def test_an_all_production_result_has_an_empty_outside_group(catalog: Any) -> None:
+    repo = _context(result_of([finding(), finding("CA401")]), catalog)["repos"][0]
+    assert repo["outside"]["total"] == 0 and repo["outside"]["summary"] is None
+    assert repo["blocking"]["outside_note"] is None
+    assert repo["counts"]["outside_production"] == 0

@@ -220,3 +220,95 @@ def test_templates_ship_inside_the_package() -> None:
     templates = Path(__import__("reports").__file__).parent / "templates"
     names = {p.name for p in templates.iterdir()}
     assert {"report.html.j2", "report.md.j2", "report.css", "report.js"} <= names
+
+
+OUTSIDE = "Outside production code: tests, fixtures, vendored SDK copies"
+
+
+def _mixed_origins() -> ScanResult:
+    return result_of(
+        [
+            finding(path="app/cancel.py", line=3),
+            finding(path="tests/test_cancel.py", line=7, origin="test"),
+            finding(path="vendor/tiktok_sdk/api.py", line=9, origin="vendored"),
+            finding(
+                "CA401",
+                path="tests/fixtures/ship.py",
+                line=2,
+                origin="fixture",
+                snippet="client.ship_package(p)",
+            ),
+        ]
+    )
+
+
+def _html_section(html: str, anchor: str) -> str:
+    return html.split(f'<section class="block" id="{anchor}">')[1].split("</section>")[0]
+
+
+def test_html_lists_findings_outside_production_code_in_their_own_group(catalog: Any) -> None:
+    html = render_html(_context([_mixed_origins()], catalog))
+    verdict = html.split('id="repo-repo0-verdict"')[1].split("</div>")[0]
+    assert "1 of them in production code, 2 in tests, fixtures or vendored SDK copies." in verdict
+    assert '<span class="num">1</span><span class="lbl">In production code</span>' in html
+    assert "of 4 findings; 3 outside" in html
+    # production first: the blocking table holds only the production site
+    blocking = _html_section(html, "repo-repo0-blocking")
+    assert "<b>cancel.py</b>:3" in blocking
+    assert "test_cancel.py" not in blocking and "api.py" not in blocking
+    assert "2 more in tests, fixtures or vendored SDK copies." in blocking
+    risks = _html_section(html, "repo-repo0-risks")
+    assert "None in production code; 1 in tests, fixtures or vendored SDK copies." in risks
+    assert "No shipping code that could silently reject" not in risks
+    group = _html_section(html, "repo-repo0-outside")
+    assert f'{OUTSIDE} <span class="count">3 findings</span>' in group
+    assert "1 in tests, 1 in fixtures, 1 in vendored SDK copies." in group
+    origins = re.findall(
+        r'<b>([^<]+)</b>:\d+</code> <span class="tag origin">([^<]+)</span>', group
+    )
+    assert origins == [
+        ("test_cancel.py", "test"),
+        ("api.py", "vendored SDK copy"),
+        ("ship.py", "fixture"),
+    ]
+    assert html.index('id="repo-repo0-blocking"') < html.index('id="repo-repo0-outside"')
+    assert 'href="#repo-repo0-outside"' in html  # the table of contents and the notes link it
+
+
+def test_markdown_lists_findings_outside_production_code_in_their_own_group(
+    catalog: Any,
+) -> None:
+    text = render_markdown(_context([_mixed_origins()], catalog))
+    lines = text.splitlines()
+    assert "1 of them in production code, 2 in tests, fixtures or vendored SDK copies." in lines[2]
+    assert (
+        "1 of 4 findings is in production code; 3 in tests, fixtures or vendored SDK copies "
+        "are listed separately." in lines
+    )
+    blocking = text.split("What blocks the deadline (1)</b>")[1].split("</details>")[0]
+    assert "<code>app/cancel.py:3</code>" in blocking
+    assert "test&#95;cancel.py" not in blocking and "vendor/" not in blocking
+    assert "2 more in tests, fixtures or vendored SDK copies." in blocking
+    risks = text.split("Behaviour risks (0)</b>")[1].split("</details>")[0]
+    assert "None in production code; 1 in tests, fixtures or vendored SDK copies." in risks
+    assert text.index("What blocks the deadline") < text.index(OUTSIDE)
+    group = text.split(f"{OUTSIDE} (3 findings)</b></summary>")[1].split("</details>")[0]
+    assert "1 in tests, 1 in fixtures, 1 in vendored SDK copies." in group
+    rows = [line for line in group.splitlines() if line.startswith("| <code>")]
+    assert [row.split(" | ")[0] for row in rows] == [
+        "| <code>tests/test&#95;cancel.py:7</code> (test)",
+        "| <code>vendor/tiktok&#95;sdk/api.py:9</code> (vendored SDK copy)",
+        "| <code>tests/fixtures/ship.py:2</code> (fixture)",
+    ]
+    assert text.count("<details") == text.count("</details>")
+    assert "\n\n\n" not in re.sub(r"```.*?```", "CODE", text, flags=re.DOTALL)
+
+
+def test_an_all_production_report_has_no_outside_group(catalog: Any) -> None:
+    context = _context([result_of([finding(), finding("CA401", path="jobs/ship.py")])], catalog)
+    html = render_html(context)
+    text = render_markdown(context)
+    for output in (html, text):
+        assert "Outside production code" not in output
+        assert "in production code" not in output
+    assert 'class="tag origin"' not in html and "-outside" not in html
