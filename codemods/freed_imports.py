@@ -14,6 +14,8 @@ import libcst as cst
 from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
 from libcst.codemod.visitors import RemoveImportsVisitor
 
+from codemods.cst_helpers import code_of
+
 
 def referenced_names(module: cst.Module) -> set[str]:
     """Names the module's code reads, outside import statements."""
@@ -41,7 +43,7 @@ def _bound_names(node: Union[cst.Import, cst.ImportFrom]) -> set[str]:
         if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
             names.add(alias.asname.name.value)
         else:
-            names.add(cst.Module(body=[]).code_for_node(alias.name).split(".")[0])
+            names.add(code_of(alias.name).split(".")[0])
     return names
 
 

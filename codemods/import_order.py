@@ -12,6 +12,8 @@ from typing import Optional
 
 import libcst as cst
 
+from codemods.cst_helpers import code_of
+
 
 def sort_added_import(module: cst.Module, added: str) -> cst.Module:
     """``module`` with its top-level ``from <dots><added> import ...`` line in sorted order."""
@@ -55,7 +57,7 @@ def _imported_module(statement: cst.CSTNode) -> Optional[str]:
     node = _import_from(statement)
     if node is None or node.module is None:
         return None
-    return cst.Module(body=[]).code_for_node(node.module)
+    return code_of(node.module)
 
 
 def _level(statement: cst.CSTNode) -> Optional[int]:
