@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from audit.facts import ProjectFacts
+from audit.markets import Markets
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
@@ -108,7 +109,7 @@ class ScanResult:
     hidden_low_confidence: int = 0
     fixed: tuple[str, ...] = ()  # fingerprints in the baseline that no longer occur
     roots: tuple[str, ...] = ()
-    markets: tuple[str, ...] = ("US",)
+    markets: Markets = field(default_factory=Markets)  # the US alone
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     # Where each reported path is on disk (absolute), whatever the working directory.
     files: dict[str, Path] = field(default_factory=dict, compare=False, hash=False)

@@ -20,6 +20,7 @@ from audit.findings import (
     ScanResult,
     Skipped,
 )
+from audit.markets import Markets
 
 BASELINE_VERSION = 1
 
@@ -156,6 +157,7 @@ def parse_result(raw: Any, source: str) -> LoadedResult:
         )
     summary = _as_dict(raw, "summary")
     tool = _as_dict(raw, "tool")
+    markets = tuple(str(m) for m in _as_list(raw, "markets", source))
     result = ScanResult(
         findings=tuple(findings),
         inventory=tuple(inventory),
@@ -167,7 +169,7 @@ def parse_result(raw: Any, source: str) -> LoadedResult:
         hidden_low_confidence=int(summary.get("hidden_low_confidence", 0)),
         fixed=tuple(str(f) for f in _as_list(raw, "fixed", source)),
         roots=tuple(str(r) for r in _as_list(raw, "roots", source)),
-        markets=tuple(str(m) for m in _as_list(raw, "markets", source)) or ("US",),
+        markets=Markets(markets) if markets else Markets(),
     )
     return LoadedResult(result, source, str(tool.get("version", "unknown")))
 
