@@ -103,13 +103,15 @@ def loads(text: str, source: str) -> Baseline:
         raise BaselineError(
             f"baseline file {source} is not valid JSON (line {exc.lineno}: {exc.msg})."
         ) from exc
-    if not isinstance(data, dict) or data.get("tool") != TOOL_NAME:
+    # We always write "tool"; a hand-written baseline (a report's input) may leave it out.
+    if not isinstance(data, dict) or data.get("tool", TOOL_NAME) != TOOL_NAME:
         raise BaselineError(f"{source} is not a cancel-audit baseline file.")
     version = data.get("version")
     if version != BASELINE_VERSION:
         raise BaselineError(
             f"baseline file {source} has version {version!r}, but this cancel-audit reads "
-            f"version {BASELINE_VERSION} only."
+            f"version {BASELINE_VERSION} only: write the version {version!r} baseline again "
+            "with `cancel-audit baseline write`."
         )
     findings = data.get("findings")
     if not isinstance(findings, list):
