@@ -172,7 +172,7 @@ def apply_baseline(
 
     ``in_scope`` says whether this scan could have found an entry at all (its file was
     scanned, its rule enabled); entries outside the scan are neither found nor fixed.
-    The result's ``extra["baseline"]`` records that a baseline was used.
+    The result's ``baseline_path`` records that a baseline was used.
     """
     known = baseline.fingerprints()
     findings = tuple(
@@ -185,11 +185,9 @@ def apply_baseline(
             {e.fingerprint for e in baseline.entries if e.fingerprint not in found and in_scope(e)}
         )
     )
-    extra = {
-        **result.extra,
-        "baseline": {"path": baseline.source, "created": baseline.created, "fixed": fixed},
-    }
-    return dataclasses.replace(result, findings=findings, fixed=fixed, extra=extra)
+    return dataclasses.replace(
+        result, findings=findings, fixed=fixed, baseline_path=baseline.source
+    )
 
 
 def scan_scope(
