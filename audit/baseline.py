@@ -103,13 +103,15 @@ def loads(text: str, source: str) -> Baseline:
         raise BaselineError(
             f"baseline file {source} is not valid JSON (line {exc.lineno}: {exc.msg})."
         ) from exc
-    if not isinstance(data, dict) or data.get("tool") != TOOL_NAME:
+    # We always write "tool"; a hand-written baseline (a report's input) may leave it out.
+    if not isinstance(data, dict) or data.get("tool", TOOL_NAME) != TOOL_NAME:
         raise BaselineError(f"{source} is not a cancel-audit baseline file.")
     version = data.get("version")
     if version != BASELINE_VERSION:
         raise BaselineError(
             f"baseline file {source} has version {version!r}, but this cancel-audit reads "
-            f"version {BASELINE_VERSION} only."
+            f"version {BASELINE_VERSION} only: write the version {version!r} baseline again "
+            "with `cancel-audit baseline write`."
         )
     findings = data.get("findings")
     if not isinstance(findings, list):
@@ -170,7 +172,7 @@ def apply_baseline(
 
     ``in_scope`` says whether this scan could have found an entry at all (its file was
     scanned, its rule enabled); entries outside the scan are neither found nor fixed.
-    The result's ``extra["baseline"]`` records that a baseline was used.
+    The result's ``baseline_path`` records that a baseline was used.
     """
     known = baseline.fingerprints()
     findings = tuple(
@@ -183,11 +185,9 @@ def apply_baseline(
             {e.fingerprint for e in baseline.entries if e.fingerprint not in found and in_scope(e)}
         )
     )
-    extra = {
-        **result.extra,
-        "baseline": {"path": baseline.source, "created": baseline.created, "fixed": fixed},
-    }
-    return dataclasses.replace(result, findings=findings, fixed=fixed, extra=extra)
+    return dataclasses.replace(
+        result, findings=findings, fixed=fixed, baseline_path=baseline.source
+    )
 
 
 def scan_scope(

@@ -18,6 +18,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Optional
 
+from audit.markets import Markets
+
 if TYPE_CHECKING:
     from audit.python.project_model import ProjectModel
 
@@ -74,9 +76,9 @@ class Fix:
     detail: str
     mixed_markets: Optional[str] = None
 
-    def kind_for(self, markets: tuple[str, ...]) -> str:
+    def kind_for(self, markets: Markets) -> str:
         """The fix kind once the configured markets are known."""
-        if self.mixed_markets and any(m != "US" for m in markets):
+        if self.mixed_markets and markets.others:
             return self.mixed_markets
         return self.kind
 
@@ -109,15 +111,15 @@ class Rule:
     # search asks for pending requests
     requires: tuple[str, ...] = ()
 
-    def finding_message(self, what: str, markets: tuple[str, ...]) -> str:
+    def finding_message(self, what: str, markets: Markets) -> str:
         """The message for a match, with a word for the markets the rule does not cover."""
         message = self.message.format(what=what)
-        others = [m for m in markets if m != "US"]
+        others = markets.others
         if self.us_only and others:
             subject = (
                 f"Market {others[0]} still uses"
                 if len(others) == 1
-                else f"Markets {', '.join(others)} still use"
+                else f"Markets {markets.others_text()} still use"
             )
             message += f" {subject} the old behaviour: keep a path for them."
         return message

@@ -16,6 +16,7 @@ from typing import Any, Callable, Optional
 
 from audit.catalog import Catalog
 from audit.findings import CONFIDENCES, SEVERITIES
+from audit.markets import Markets
 
 CONFIG_FILES = (".cancel-audit.yaml", ".cancel-audit.yml")
 FAIL_ON_CHOICES = ("error", "warning", "info", "never")
@@ -47,7 +48,7 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True)
 class Config:
-    markets: tuple[str, ...] = ("US",)
+    markets: Markets = field(default_factory=Markets)  # the US alone
     exclude: tuple[str, ...] = ()
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     select: Optional[frozenset[str]] = None  # None: every rule
@@ -308,7 +309,7 @@ def _choice(value: Any, key: str, choices: tuple[str, ...], where: str) -> str:
     return str(value)
 
 
-def parse_markets(value: Any, where: str) -> tuple[str, ...]:
+def parse_markets(value: Any, where: str) -> Markets:
     markets = _string_list(value, "markets", where)
     normalised = []
     for market in markets:
@@ -320,7 +321,7 @@ def parse_markets(value: Any, where: str) -> tuple[str, ...]:
         normalised.append("UK" if code == "GB" else code)
     if not normalised:
         raise ConfigError(f"{where}: 'markets' must name at least one market, e.g. [US]")
-    return tuple(dict.fromkeys(normalised))
+    return Markets(tuple(dict.fromkeys(normalised)))
 
 
 def parse_jobs(value: Any, where: str) -> int:

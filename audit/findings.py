@@ -9,12 +9,14 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
 from audit.facts import ProjectFacts
+from audit.markets import Markets
+from audit.replacement import ReplacementLike
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
@@ -108,8 +110,12 @@ class ScanResult:
     hidden_low_confidence: int = 0
     fixed: tuple[str, ...] = ()  # fingerprints in the baseline that no longer occur
     roots: tuple[str, ...] = ()
-    markets: tuple[str, ...] = ("US",)
-    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    markets: Markets = field(default_factory=Markets)  # the US alone
+    baseline_path: Optional[str] = None  # the baseline file applied; None: no baseline
+    # SARIF's proposed fixes: finding fingerprint -> its replacements (see audit.output.sarif)
+    fixes: Mapping[str, Sequence[ReplacementLike]] = field(
+        default_factory=dict, compare=False, hash=False
+    )
     # Where each reported path is on disk (absolute), whatever the working directory.
     files: dict[str, Path] = field(default_factory=dict, compare=False, hash=False)
     facts: ProjectFacts = field(default_factory=ProjectFacts, compare=False, hash=False)

@@ -12,15 +12,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from audit.catalog import rule_units
+from audit.markets import DEADLINE_MARKET, Markets
 
 # The market settings a pair is written for (``markets:`` in the project's config).
-SETTINGS: dict[str, tuple[str, ...]] = {"us": ("US",), "mixed": ("US", "ID")}
+SETTINGS: dict[str, Markets] = {"us": Markets(), "mixed": Markets((DEADLINE_MARKET, "ID"))}
 
 
 @dataclass(frozen=True)
 class FixExample:
     setting: str  # a key of SETTINGS
-    markets: tuple[str, ...]
+    markets: Markets
     diff: str  # unified diff, before -> after; files fix creates are only named
 
     @property

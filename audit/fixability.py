@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from audit.catalog import Catalog
 from audit.facts import ProjectFacts
 from audit.findings import Finding
+from audit.markets import Markets
 from audit.python.shapes import BATCH_GUARD, DECISION, GUARD, RETRY
 
 FIXABLE = ("safe", "unsafe")
@@ -29,7 +30,7 @@ def needs_settling(findings: Sequence[Finding]) -> bool:
 
 
 def stamp_fixes(
-    findings: Sequence[Finding], facts: ProjectFacts, catalog: Catalog, markets: tuple[str, ...]
+    findings: Sequence[Finding], facts: ProjectFacts, catalog: Catalog, markets: Markets
 ) -> list[Finding]:
     """Each finding with its ``fix`` decided; call sites first, since a wrapper can go
     only once every call of it is rewritten."""
@@ -41,7 +42,7 @@ def _decided(
     finding: Finding,
     facts: ProjectFacts,
     catalog: Catalog,
-    markets: tuple[str, ...],
+    markets: Markets,
     calls: Sequence[Finding],
 ) -> Finding:
     rule = catalog.rules.get(finding.rule)
@@ -98,10 +99,10 @@ def _reject_fix(
     finding: Finding,
     facts: ProjectFacts,
     declared: str,
-    markets: tuple[str, ...],
+    markets: Markets,
     calls: Sequence[Finding],
 ) -> str:
-    us_only = markets == ("US",)
+    us_only = markets.us_only
     if finding.shape == "method-call":
         # ship_to_reject() reads the order and ships through the client's own methods.
         return declared if facts.client_ready(is_async=finding.awaited) else "manual"

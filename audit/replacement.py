@@ -4,8 +4,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Optional
+from typing import Any, Optional, Union
 
 
 @dataclass(frozen=True)
@@ -16,3 +17,7 @@ class Replacement:
     end_column: int
     text: str
     path: Optional[str] = None  # another file the fix changes; None: the finding's own
+
+
+# A caller may also give a replacement as a mapping with the same keys.
+ReplacementLike = Union[Replacement, Mapping[str, Any]]

@@ -226,7 +226,7 @@ def _could_match(suppression: Suppression, catalog: Catalog, config: Config) -> 
 
     def active(rule_id: str) -> bool:
         rule = catalog.rules[rule_id]
-        return config.rule_enabled(rule_id) and (not rule.us_only or "US" in config.markets)
+        return config.rule_enabled(rule_id) and (not rule.us_only or config.markets.includes_us)
 
     if not suppression.rules:  # a bare ignore: unused only if every rule ran
         return all(active(rule_id) for rule_id in catalog.rules)

@@ -22,6 +22,7 @@ from libcst.metadata import PositionProvider, ProviderT
 
 from audit.catalog import Catalog, load_catalog
 from audit.facts import ProjectFacts
+from audit.markets import Markets
 from audit.python.decisions import judge_findings
 from audit.python.scope import ModuleScope, collect_scope
 from audit.python.strings import Evaluator
@@ -48,7 +49,7 @@ class FixSettings:
     """What a codemod needs to know beyond the file it rewrites."""
 
     catalog: Catalog = field(default_factory=load_catalog)
-    markets: tuple[str, ...] = ("US",)
+    markets: Markets = field(default_factory=Markets)  # the US alone
     # Constants other modules of the project define (API_VERSION, AFTER_SALE ...).
     project_constants: dict[str, Union[str, int]] = field(default_factory=dict)
     # Names still referenced somewhere in the project after the rewrite: a definition
@@ -61,7 +62,7 @@ class FixSettings:
 
     @property
     def us_only(self) -> bool:
-        return self.markets == ("US",)
+        return self.markets.us_only
 
     def used_elsewhere(self, name: str, minimum: int = 1) -> bool:
         """True when ``name`` occurs more than ``minimum`` times in the project's text, as a
@@ -133,7 +134,7 @@ class AuditCodemod(VisitorBasedCodemodCommand):
 
         context = FileContext(
             path=self.context.filename or "<module>",
-            markets=("US",),
+            markets=Markets(),  # the US alone
             file_has_context=True,
             project_has_context=True,
             project_constants=dict(self.settings.project_constants),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from audit.facts import ProjectFacts
 from audit.findings import Finding
+from audit.markets import Markets
 from audit.python.shapes import DECISION
 from codemods.helper_module import ASYNC_FUNCTION, HELPER_FUNCTION, TRANSPORT_FUNCTION
 
@@ -27,9 +28,9 @@ DECIDES = (
 _NEEDS = {"order_detail": "Get Order Detail", "ship_package": "Ship Package"}
 
 
-def manual_hint(finding: Finding, facts: ProjectFacts, markets: tuple[str, ...]) -> str:
+def manual_hint(finding: Finding, facts: ProjectFacts, markets: Markets) -> str:
     """One sentence: why the finding is left to a person and the change to make."""
-    others = ", ".join(m for m in markets if m != "US")
+    others = markets.others_text()
     if finding.language != "python":  # the scan wrote the change in the file's language
         return finding.hint or f"`cancel-audit explain {finding.rule}` shows the change"
     if finding.shape == DECISION:

@@ -282,7 +282,7 @@ def _plan_fixes(
         files.append(FileFix(result.file_path(rel), rel, "", "", "utf-8", failure=why))
     methods = client_methods(result.facts)
     for directory, importers in sorted(users.items()):
-        helper = render_helper(methods, us_only=config.markets == ("US",))
+        helper = render_helper(methods, us_only=config.markets.us_only)
         helper_fix = _helper_file(directory, helper, result)
         missing = sorted(
             name

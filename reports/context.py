@@ -20,6 +20,7 @@ from typing import Any, Optional
 
 from audit.catalog import Catalog
 from audit.findings import ScanResult
+from audit.markets import REJECT_DEADLINE as DEADLINE
 from audit.redact import redact_result
 from reports.load import Prior
 from reports.sections.breakdown import charts
@@ -29,7 +30,7 @@ from reports.sections.labels import plural
 from reports.sections.outside import outside_production
 from reports.sections.portfolio import portfolio
 from reports.sections.progress import progress
-from reports.sections.readiness import DEADLINE, counts, days_text, notes, verdict
+from reports.sections.readiness import counts, days_text, notes, verdict
 from reports.sections.rows import section
 from reports.sections.rules import rule_pages
 

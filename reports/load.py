@@ -1,7 +1,8 @@
 """Reading what a report is built from: scan JSON results and baseline files.
 
 Both formats carry a version. A file this version of cancel-audit does not know is
-refused with one sentence that says what to do, never half-read.
+refused with one sentence that says what to do, never half-read. Baselines are read by
+``audit.baseline``, the reader ``scan --baseline`` uses, so both accept the same files.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
 
+from audit.baseline import BaselineError, read_baseline
 from audit.findings import (
     SCHEMA_VERSION,
     FileError,
@@ -20,9 +22,8 @@ from audit.findings import (
     ScanResult,
     Skipped,
 )
+from audit.markets import Markets
 from audit.origin import PRODUCTION
-
-BASELINE_VERSION = 1
 
 _FINDING_FIELDS = {f.name for f in dataclasses.fields(Finding)}
 _FINDING_REQUIRED = ("rule", "severity", "category", "path", "line", "message")
@@ -158,6 +159,7 @@ def parse_result(raw: Any, source: str) -> LoadedResult:
         )
     summary = _as_dict(raw, "summary")
     tool = _as_dict(raw, "tool")
+    markets = tuple(str(m) for m in _as_list(raw, "markets", source))
     result = ScanResult(
         findings=tuple(findings),
         inventory=tuple(inventory),
@@ -169,7 +171,7 @@ def parse_result(raw: Any, source: str) -> LoadedResult:
         hidden_low_confidence=int(summary.get("hidden_low_confidence", 0)),
         fixed=tuple(str(f) for f in _as_list(raw, "fixed", source)),
         roots=tuple(str(r) for r in _as_list(raw, "roots", source)),
-        markets=tuple(str(m) for m in _as_list(raw, "markets", source)) or ("US",),
+        markets=Markets(markets) if markets else Markets(),
     )
     return LoadedResult(result, source, str(tool.get("version", "unknown")))
 
@@ -179,27 +181,16 @@ def load_result(path: Path) -> LoadedResult:
 
 
 def load_baseline(path: Path) -> Prior:
-    """Fingerprints (and what else is recorded) from a ``cancel-audit baseline`` file."""
-    raw = _read_json(path, "baseline")
-    if not isinstance(raw, dict) or "version" not in raw:
-        raise LoadError(f"{path} is not a cancel-audit baseline (no version)")
-    if raw["version"] != BASELINE_VERSION:
-        raise LoadError(
-            f"{path} is a version {raw['version']!r} baseline, but this cancel-audit reads "
-            f"only version {BASELINE_VERSION}: regenerate it with this version."
-        )
-    findings = []
-    for index, item in enumerate(_as_list(raw, "findings", str(path))):
-        data = _require(item, ("fingerprint",), f"{path}: baseline entry {index + 1}")
-        findings.append(
-            PriorFinding(
-                fingerprint=str(data["fingerprint"]),
-                rule=str(data.get("rule", "")),
-                path=str(data.get("path", "")),
-                message=str(data.get("message", "")),
-            )
-        )
-    return Prior(f"baseline {path}", tuple(findings))
+    """Fingerprints (and what else is recorded) from a ``cancel-audit baseline`` file,
+    read and checked exactly as ``scan --baseline`` reads it."""
+    try:
+        baseline = read_baseline(path)
+    except BaselineError as exc:
+        raise LoadError(str(exc)) from exc
+    findings = tuple(
+        PriorFinding(e.fingerprint, e.rule, e.path, e.message) for e in baseline.entries
+    )
+    return Prior(f"baseline {path}", findings)
 
 
 def prior_from_result(loaded: LoadedResult) -> Prior:

@@ -54,7 +54,7 @@ def render(result: ScanResult, context: RenderContext) -> str:
         summary = result.summary()
         baseline = (
             f", {summary['baselined']} baselined, {summary['fixed']} fixed since the baseline"
-            if "baseline" in result.extra
+            if result.baseline_path is not None
             else ""
         )
         lines.append(

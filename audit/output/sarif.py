@@ -6,11 +6,11 @@ baseline was used, a ``baselineState``. Paths are relative to ``%SRCROOT%``, the
 directory the scanner made finding paths relative to.
 
 Fixes hook: SARIF can carry the rewrite for a finding. A caller that knows rewrites (the
-codemods) passes them as ``result.extra["fixes"]``, a mapping of finding fingerprint to
-a list of :class:`audit.replacement.Replacement` (or mappings with the same keys)::
+codemods) passes them as ``result.fixes``, a mapping of finding fingerprint to a list of
+:class:`audit.replacement.Replacement` (or mappings with the same keys)::
 
-    extra = {**result.extra, "fixes": {finding.fingerprint: [Replacement(5, 5, 5, 36, "x")]}}
-    render(dataclasses.replace(result, extra=extra), context)
+    fixes = {finding.fingerprint: [Replacement(5, 5, 5, 36, "x")]}
+    render(dataclasses.replace(result, fixes=fixes), context)
 
 Each replacement deletes the region from (start_line, start_column) up to, not including,
 (end_line, end_column) in the finding's file (or in ``path``, when the fix also touches
@@ -24,13 +24,13 @@ import json
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Optional, Union
+from typing import Any
 from urllib.parse import quote
 
 from audit.catalog import Rule
 from audit.findings import FileError, Finding, ScanResult
 from audit.render_context import RenderContext
-from audit.replacement import Replacement
+from audit.replacement import Replacement, ReplacementLike
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -38,9 +38,6 @@ SRCROOT = "%SRCROOT%"
 FINGERPRINT_KEY = "cancelAudit/v1"
 FALLBACK_URL = "https://pypi.org/project/cancel-audit/"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
-
-
-ReplacementLike = Union[Replacement, Mapping[str, Any]]
 
 
 @lru_cache(maxsize=1)
@@ -224,9 +221,7 @@ def _notification(error: FileError) -> dict[str, Any]:
 def to_sarif(result: ScanResult, context: RenderContext) -> dict[str, Any]:
     rules = sorted(context.catalog.rules.values(), key=lambda r: r.id)
     rule_index = {rule.id: index for index, rule in enumerate(rules)}
-    fixes: Mapping[str, Sequence[ReplacementLike]] = result.extra.get("fixes") or {}
-    baseline: Optional[Mapping[str, Any]] = result.extra.get("baseline")
-    with_baseline = baseline is not None
+    with_baseline = result.baseline_path is not None
     run: dict[str, Any] = {
         "tool": {
             "driver": {
@@ -246,14 +241,14 @@ def to_sarif(result: ScanResult, context: RenderContext) -> dict[str, Any]:
         "originalUriBaseIds": {SRCROOT: {"uri": srcroot_uri(result)}},
         "columnKind": "unicodeCodePoints",
         "results": [
-            _result(f, rule_index, context.catalog.rules, fixes, with_baseline)
+            _result(f, rule_index, context.catalog.rules, result.fixes, with_baseline)
             for f in result.findings
         ],
         "properties": {"markets": list(result.markets), "summary": result.summary()},
     }
-    if baseline is not None:
+    if result.baseline_path is not None:
         run["properties"]["baseline"] = {
-            "path": baseline.get("path", ""),
+            "path": result.baseline_path,
             "fixedFingerprints": list(result.fixed),
         }
     return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}

@@ -101,7 +101,7 @@ def detect_apispec(
         rule = catalog.rule_for_endpoint(found.endpoint)
         if rule is None or rule.sites == "calls":
             continue  # call-site rules judge code, not a list of endpoints
-        if rule.us_only and "US" not in context.markets:
+        if rule.us_only and not context.markets.includes_us:
             continue
         if not (found.strong or context.file_has_context or context.project_has_context):
             continue

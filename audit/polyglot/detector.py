@@ -478,7 +478,7 @@ def detect(source: bytes, root: Node, catalog: Catalog, context: PolyglotContext
     used = {use.endpoint for use, role, _, _ in walker.inventory if role != "definition"}
     findings = []
     for raw in walker.raw:
-        if raw.rule.us_only and "US" not in context.markets:
+        if raw.rule.us_only and not context.markets.includes_us:
             continue
         if used & set(raw.rule.live_with):
             continue  # 21011007 handling beside legacy shipping: still live (CA302 says so)

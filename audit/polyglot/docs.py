@@ -29,7 +29,7 @@ def detect_docs(text: str, catalog: Catalog, context: PolyglotContext) -> Polygl
         rule = catalog.rule_for_endpoint(found.endpoint)
         if rule is None or rule.sites == "calls" or not found.strong:
             continue
-        if rule.us_only and "US" not in context.markets:
+        if rule.us_only and not context.markets.includes_us:
             continue
         findings.append(
             Finding(

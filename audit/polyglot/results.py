@@ -8,6 +8,7 @@ from typing import Optional
 
 from audit.catalog import Rule
 from audit.findings import Finding, InventoryEntry
+from audit.markets import Markets
 from audit.origin import marked, origin_of
 from audit.polyglot.hints import hint, title
 from audit.polyglot.syntax import Node, text
@@ -18,7 +19,7 @@ from audit.suppressions import Suppression
 class PolyglotContext:
     path: str
     language: str  # as shown in findings: "php", "typescript" ...
-    markets: tuple[str, ...]
+    markets: Markets
     file_has_context: bool
     project_has_context: bool
 

@@ -20,6 +20,7 @@ from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 from audit.catalog import Catalog, Rule
 from audit.facts import FunctionFact
 from audit.findings import Finding, InventoryEntry
+from audit.markets import Markets
 from audit.origin import PRODUCTION, marked, origin_of
 from audit.python.adoption import ADOPTION_ENDPOINT, WEBHOOK_ENDPOINT, adoption_fields, webhook_test
 from audit.python.denials import names_a_denial
@@ -57,7 +58,7 @@ class FileContext:
     """What the scanner knows about a file before parsing it."""
 
     path: str  # relative POSIX path used in findings
-    markets: tuple[str, ...]
+    markets: Markets
     file_has_context: bool  # TikTok Shop markers in this file's bytes
     project_has_context: bool  # ... or anywhere in the scanned project
     project_constants: dict[str, Union[str, int]] = field(default_factory=dict)
@@ -591,8 +592,8 @@ def _names(node: cst.CSTNode) -> set[str]:
     return set()
 
 
-def _applies(rule: Rule, markets: tuple[str, ...]) -> bool:
-    return not rule.us_only or "US" in markets
+def _applies(rule: Rule, markets: Markets) -> bool:
+    return not rule.us_only or markets.includes_us
 
 
 def _confidence(raw: RawFinding, context: FileContext) -> str:

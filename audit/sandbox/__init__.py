@@ -6,10 +6,11 @@ See docs/sandbox.md.
 
 from __future__ import annotations
 
+from audit.markets import REJECT_DEADLINE
 from audit.sandbox.errors import ApiError
 from audit.sandbox.harness import Sandbox
 from audit.sandbox.routes import ENDPOINT_NAMES
-from audit.sandbox.rules import CHANGE_DATE, REJECT_DEADLINE, Rules
+from audit.sandbox.rules import CHANGE_DATE, Rules
 from audit.sandbox.scenario import Scenario, ScenarioError, builtin_scenarios, load_scenario
 
 __all__ = [

@@ -10,7 +10,9 @@ from typing import Any, Optional
 import click
 from click.core import ParameterSource
 
+from audit.markets import REJECT_DEADLINE
 from audit.sandbox.harness import Sandbox
+from audit.sandbox.rules import CHANGE_DATE
 from audit.sandbox.scenario import ScenarioError, builtin_scenarios, parse_date, parse_market
 
 HOST_ENV = "CANCEL_AUDIT_SANDBOX_HOST"
@@ -105,14 +107,14 @@ even strict mode is no real authentication, so do not expose it.
     default=None,
     metavar="YYYY-MM-DD",
     callback=_date_option,
-    help="Day the US ship-rejects-cancel behaviour goes live.  [default: 2024-01-01]",
+    help=f"Day the US ship-rejects-cancel behaviour goes live.  [default: {CHANGE_DATE}]",
 )
 @click.option(
     "--reject-deadline",
     default=None,
     metavar="YYYY-MM-DD",
     callback=_date_option,
-    help="Day Reject Cancellation is retired for the US.  [default: 2024-03-31]",
+    help=f"Day Reject Cancellation is retired for the US.  [default: {REJECT_DEADLINE}]",
 )
 @click.option(
     "--app-secret",

@@ -12,9 +12,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Optional
 
+from audit.markets import DEADLINE_MARKET, REJECT_DEADLINE
+
 CHANGE_DATE = dt.date(2024, 1, 1)  # sandbox's "change live" date
-REJECT_DEADLINE = dt.date(2024, 3, 31)  # Reject Cancellation retired for the US on this day
-CHANGE_MARKETS = frozenset({"US"})
+CHANGE_MARKETS = frozenset({DEADLINE_MARKET})
 FIRST_NEW_VERSION = "202309"
 
 

@@ -17,7 +17,8 @@ from typing import Any, Callable, Optional, TypeVar, Union
 
 import yaml
 
-from audit.sandbox.rules import CHANGE_DATE, REJECT_DEADLINE
+from audit.markets import REJECT_DEADLINE
+from audit.sandbox.rules import CHANGE_DATE
 
 SCENARIO_DIR = Path(__file__).resolve().parent / "scenarios"
 

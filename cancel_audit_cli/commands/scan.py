@@ -156,8 +156,7 @@ def scan(
     if "sarif" in (output_format, *(name for name, _ in outputs)):
         from codemods.sarif_fixes import sarif_fixes  # deferred: only SARIF carries fixes
 
-        fixes = sarif_fixes(result, config)
-        result = dataclasses.replace(result, extra={**result.extra, "fixes": fixes})
+        result = dataclasses.replace(result, fixes=sarif_fixes(result, config))
 
     catalog = apply_to_catalog(config, load_catalog())
     context = RenderContext(

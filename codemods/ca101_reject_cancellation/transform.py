@@ -152,7 +152,7 @@ class RejectToShip(AuditCodemod):
         return self._rewrite_transport_call(original_node, updated_node, use)
 
     def _other_markets(self) -> str:
-        return ", ".join(m for m in self.settings.markets if m != "US")
+        return self.settings.markets.others_text()
 
     def _rewrite_method_call(
         self, original: cst.Call, updated: cst.Call, awaited: bool

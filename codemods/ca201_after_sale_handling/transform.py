@@ -116,7 +116,7 @@ class RemoveAfterSaleHandling(AuditCodemod):
         if not sites:
             return
         if not self.settings.us_only:
-            others = ", ".join(m for m in self.settings.markets if m != "US")
+            others = self.settings.markets.others_text()
             for site in sites:
                 self._note_at(site, keep_for_markets(others))
             return

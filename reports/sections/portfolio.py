@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from audit.markets import REJECT_DEADLINE as DEADLINE
 from reports.charts import WIDE, stacked_chart
 from reports.sections.breakdown import segments
 from reports.sections.labels import CATEGORIES, plural
-from reports.sections.readiness import DEADLINE
 
 STATUS_ORDER = {"not-ready": 0, "not-applicable": 1, "ready": 2}
 

@@ -8,11 +8,9 @@ from datetime import date
 from typing import Any
 
 from audit.findings import Finding, ScanResult
+from audit.markets import REJECT_DEADLINE as DEADLINE
 from audit.origin import PRODUCTION
 from reports.sections.labels import CATEGORIES, CLEANUP_CATEGORIES, OUTSIDE_PRODUCTION, plural
-
-DEADLINE = date(2024, 3, 31)
-DEADLINE_MARKET = "US"
 
 
 def days_text(as_of: date, deadline: date = DEADLINE) -> str:
@@ -37,7 +35,7 @@ def verdict(result: ScanResult, as_of: date) -> dict[str, Any]:
     """Ready = no blocking finding (CA101, CA102) for markets that include the US."""
     blocking = [f for f in result.findings if f.category == "blocking"]
     markets = ", ".join(result.markets)
-    applies = DEADLINE_MARKET in result.markets
+    applies = result.markets.includes_us
     when = days_text(as_of)
     by_rule = Counter(f.rule for f in blocking)
     what = ", ".join(f"{n} {rule}" for rule, n in sorted(by_rule.items()))

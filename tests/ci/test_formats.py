@@ -87,7 +87,7 @@ def test_github_format_annotates_new_findings_and_failed_files(project: Path) ->
 def test_github_format_skips_baselined_findings() -> None:
     result = ScanResult(
         findings=(_finding(status="baselined"), _finding(fingerprint="f2", line=9, end_line=9)),
-        extra={"baseline": {}},
+        baseline_path="",
         fixed=("gone",),
     )
     lines = github.render(result, context()).splitlines()

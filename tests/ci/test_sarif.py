@@ -137,7 +137,7 @@ def test_fixes_hook_adds_sarif_fixes_only_where_given(project: Path) -> None:
             {"start_line": 14, "start_column": 9, "end_line": 15, "end_column": 1, "text": ""},
         ],
     }
-    with_fixes = dataclasses.replace(result, extra={**result.extra, "fixes": fixes})
+    with_fixes = dataclasses.replace(result, fixes=fixes)
     log = json.loads(render(with_fixes, context()))
     validate_sarif(log)
     by_rule = {r["ruleId"]: r for r in log["runs"][0]["results"]}

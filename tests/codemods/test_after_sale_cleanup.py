@@ -19,6 +19,7 @@ from libcst.codemod import CodemodContext, TransformSuccess, transform_module
 
 from audit.catalog import load_catalog
 from audit.findings import Finding
+from audit.markets import Markets
 from audit.prefilter import Prefilter
 from audit.python.detector import FileContext, detect
 from codemods.base import FixSettings, ManualNote
@@ -32,7 +33,7 @@ def asked(code: str, settings: FixSettings | None = None) -> list[Finding]:
     """Every CA201 finding of ``code``: what the runner asks the cleanup to remove once
     any decision those branches made stands before the ship call (the guard's job)."""
     constants = dict(settings.project_constants) if settings else {}
-    context = FileContext("m.py", ("US",), True, True, constants)
+    context = FileContext("m.py", Markets(), True, True, constants)
     output = detect(cst.parse_module(code), code.splitlines(), load_catalog(), context)
     return [finding for finding in output.findings if finding.rule == "CA201"]
 
@@ -55,7 +56,7 @@ def apply(
 
 def ca201_left(code: str, settings: FixSettings | None = None) -> int:
     constants = dict(settings.project_constants) if settings else {}
-    context = FileContext("m.py", ("US",), True, True, constants)
+    context = FileContext("m.py", Markets(), True, True, constants)
     output = detect(cst.parse_module(code), code.splitlines(), load_catalog(), context)
     return sum(1 for finding in output.findings if finding.rule == "CA201")
 
@@ -530,7 +531,7 @@ def test_class_constants_are_read_but_left_with_a_note() -> None:
 
 def test_mixed_markets_change_nothing_and_name_the_markets() -> None:
     source = CASES["a local flag only used in if tests"][0]
-    settings = FixSettings(markets=("US", "UK", "ID"))
+    settings = FixSettings(markets=Markets(("US", "UK", "ID")))
     code, codemod = apply(source, settings)
     assert code == textwrap.dedent(source)
     assert codemod.changes == 0
@@ -548,7 +549,7 @@ def test_mixed_markets_note_every_site() -> None:
             return None
         return exc
     """
-    code, codemod = apply(source, FixSettings(markets=("US", "MY")))
+    code, codemod = apply(source, FixSettings(markets=Markets(("US", "MY"))))
     assert code == textwrap.dedent(source)
     assert [(n.line, n.column) for n in codemod.manual] == [(2, 14), (6, 20), (6, 32)]
     assert all("markets MY" in n.message for n in codemod.manual)

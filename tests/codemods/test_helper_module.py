@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from audit.config import Config
+from audit.markets import Markets
 from audit.scanner import ScanOptions, scan
 from codemods.helper_module import ClientMethods, render_helper
 
@@ -19,7 +20,7 @@ def test_generated_helper_is_clean(tmp_path: Path, us_only: bool) -> None:
     helper.write_text(render_helper(ClientMethods(ship_package="shipPackage"), us_only=us_only))
     (tmp_path / "context.py").write_text('HEADER = "x-tts-access-token"\n')
     markets = ("US",) if us_only else ("US", "UK")
-    result = scan(ScanOptions((tmp_path,), Config(markets=markets)))
+    result = scan(ScanOptions((tmp_path,), Config(markets=Markets(markets))))
     assert result.findings == ()  # its own lookups carry reasoned suppressions
     assert "client.shipPackage(" in helper.read_text()
     ruff = [sys.executable, "-m", "ruff"]

@@ -13,6 +13,7 @@ import pytest
 from libcst.codemod import CodemodContext
 
 from audit.facts import FunctionFact, ProjectFacts
+from audit.markets import Markets
 from codemods.base import FixSettings
 from codemods.ca101_reject_cancellation import RejectToShip
 from codemods.helper_module import HelperImport
@@ -222,7 +223,7 @@ def test_without_cancel_id_search_the_lookup_needs_a_person() -> None:
 
 def test_mixed_markets_keep_reject_cancellation_as_the_fallback() -> None:
     source = 'def run(client, c):\n    client.reject_cancellation(c["cancel_id"])\n'
-    code, codemod = apply(source, settings=FixSettings(markets=("US", "UK")))
+    code, codemod = apply(source, settings=FixSettings(markets=Markets(("US", "UK"))))
     assert code == (
         "from .ship_to_reject import ship_to_reject\n\n"
         "def run(client, c):\n"
@@ -234,14 +235,14 @@ def test_mixed_markets_keep_reject_cancellation_as_the_fallback() -> None:
         "    )\n"
     )
     assert codemod.manual == []
-    again, second = apply(code, settings=FixSettings(markets=("US", "UK")))
+    again, second = apply(code, settings=FixSettings(markets=Markets(("US", "UK"))))
     assert again == code and second.changes == 0
 
 
 def test_mixed_markets_leave_transport_calls_to_a_person() -> None:
     url = "f'/return_refund/202309/cancellations/{cid}/reject'"
     source = f"def f(t, cid):\n    t.request('POST', {url})\n"
-    code, codemod = apply(source, settings=FixSettings(markets=("US", "UK")))
+    code, codemod = apply(source, settings=FixSettings(markets=Markets(("US", "UK"))))
     assert code == source
     assert "keep Reject Cancellation for UK" in codemod.manual[0].message
 
@@ -283,7 +284,7 @@ def test_mixed_markets_fallback_wraps_a_long_call_like_a_formatter() -> None:
         "def run(self, cancel):\n"
         '    self.client.reject_cancellation(cancel["cancel_id"], REJECT_REASON_PACKED_LONG)\n'
     )
-    code, _ = apply(source, settings=FixSettings(markets=("US", "UK")))
+    code, _ = apply(source, settings=FixSettings(markets=Markets(("US", "UK"))))
     assert code.endswith(
         "    ship_to_reject(\n"
         "        self.client,\n"
@@ -295,5 +296,5 @@ def test_mixed_markets_fallback_wraps_a_long_call_like_a_formatter() -> None:
         "    )\n"
     )
     assert max(len(line) for line in code.splitlines()) <= 100
-    again, second = apply(code, settings=FixSettings(markets=("US", "UK")))
+    again, second = apply(code, settings=FixSettings(markets=Markets(("US", "UK"))))
     assert again == code and second.changes == 0

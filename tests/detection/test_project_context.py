@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from audit.config import Config
+from audit.markets import Markets
 from audit.scanner import ScanOptions, scan
 
 
@@ -63,12 +64,12 @@ def test_mixed_markets_keep_findings_but_change_the_fix(tmp_path: Path) -> None:
         "c.py",
         'def r(t, c):\n    t.post(f"/return_refund/202309/cancellations/{c}/reject")\n',
     )
-    mixed = scan(ScanOptions((tmp_path,), Config(markets=("US", "UK"))))
+    mixed = scan(ScanOptions((tmp_path,), Config(markets=Markets(("US", "UK")))))
     # A bare transport call has no client to ship through: outside a US-only setup
     # there is no fallback to keep, so a person decides.
     assert [(f.rule, f.fix) for f in mixed.findings] == [("CA101", "manual")]
     assert "UK" in mixed.findings[0].message
-    uk_only = scan(ScanOptions((tmp_path,), Config(markets=("UK",))))
+    uk_only = scan(ScanOptions((tmp_path,), Config(markets=Markets(("UK",)))))
     assert uk_only.findings == ()
     assert [i.endpoint for i in uk_only.inventory] == ["reject_cancellation"]
 

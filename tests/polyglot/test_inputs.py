@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from audit import scanner
+from audit.markets import Markets
 from tests.polyglot.conftest import scan_paths
 
 REJECT_TS = (
@@ -155,7 +156,7 @@ def test_suppressions_in_slash_and_hash_comments(tmp_path: Path) -> None:
 
 def test_us_only_rules_do_not_fire_without_the_us_market(tmp_path: Path) -> None:
     write(tmp_path, "a.ts", REJECT_TS)
-    assert scan_paths(tmp_path, markets=("UK",)).findings == ()
+    assert scan_paths(tmp_path, markets=Markets(("UK",))).findings == ()
     assert [f.rule for f in scan_paths(tmp_path).findings] == ["CA101"]
 
 

@@ -12,6 +12,7 @@ from report_helpers import finding, result_of, write_tree
 
 import audit.atomic
 from audit.findings import ScanResult
+from audit.markets import Markets
 from cancel_audit_cli.cli import cli
 from reports.load import LoadError, load_result, parse_result
 
@@ -117,7 +118,7 @@ def test_portfolio_of_json_results(tmp_path: Path, write_json: WriteJson) -> Non
         write_json("a.json", result_of([finding(line=i) for i in (1, 2)], roots=("/x/alpha",))),
         write_json("b.json", result_of([finding("CA401")], roots=("/x/bravo",))),
         write_json("c.json", result_of([finding(line=i) for i in range(6)], roots=("/charlie",))),
-        write_json("d.json", result_of([finding()], markets=("UK",), roots=("delta",))),
+        write_json("d.json", result_of([finding()], markets=Markets(("UK",)), roots=("delta",))),
     ]
     out = tmp_path / "portfolio.html"
     args = [a for f in files for a in ("--from", str(f))]

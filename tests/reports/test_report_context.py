@@ -10,6 +10,7 @@ import pytest
 from report_helpers import finding, result_of
 
 from audit.findings import InventoryEntry, ScanResult
+from audit.markets import Markets
 from reports.context import RepoInput, build_context, repo_name, unique_anchors
 from reports.load import LoadedResult, Prior, PriorFinding, prior_from_result
 from reports.sections.breakdown import directory_groups
@@ -69,7 +70,7 @@ def test_overdue_after_the_deadline(catalog: Any) -> None:
 
 
 def test_deadline_does_not_apply_without_the_us(catalog: Any) -> None:
-    result = result_of([finding()], markets=("UK", "ID"))
+    result = result_of([finding()], markets=Markets(("UK", "ID")))
     verdict = _context(result, catalog)["repos"][0]["verdict"]
     assert verdict["status"] == "not-applicable"
     assert verdict["headline"] == ("The 2024-03-31 Reject Cancellation deadline does not apply")
@@ -178,7 +179,7 @@ def test_portfolio_sorts_worst_first_and_totals(catalog: Any) -> None:
     repos = [
         RepoInput("ready-one", result_of([finding("CA401")]), "a.json", "t"),
         RepoInput("blocked-two", result_of([finding(line=i) for i in (1, 2)]), "b.json", "t"),
-        RepoInput("uk-only", result_of([finding()], markets=("UK",)), "c.json", "t"),
+        RepoInput("uk-only", result_of([finding()], markets=Markets(("UK",))), "c.json", "t"),
         RepoInput("blocked-five", result_of([finding(line=i) for i in range(5)]), "d.json", "t"),
     ]
     context = build_context(repos, catalog, date(2024, 3, 1), "t")

@@ -20,6 +20,7 @@ import pytest
 
 from audit.catalog import RuleUnit, load_catalog, rule_units, shown_example
 from audit.config import Config
+from audit.markets import Markets
 from audit.scanner import ScanOptions, scan
 
 UNITS = rule_units()
@@ -40,7 +41,7 @@ def findings_for(tmp_path: Path, name: str, source: str, markets: tuple[str, ...
     target = tmp_path / "integration" / name
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(source, encoding="utf-8")
-    result = scan(ScanOptions((tmp_path,), Config(markets=markets)))
+    result = scan(ScanOptions((tmp_path,), Config(markets=Markets(markets))))
     assert not result.errors, result.errors
     return result.findings
 

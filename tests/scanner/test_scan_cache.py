@@ -17,6 +17,7 @@ import audit.scanner as scanner
 import audit.source as source
 from audit.cache import DATABASE, stable_key
 from audit.config import Config
+from audit.markets import Markets
 from audit.scanner import ScanOptions, scan
 
 REJECT = 'client.reject_cancellation(cancel["cancel_id"])\n'
@@ -101,7 +102,7 @@ def test_outcomes_depend_on_the_config(tmp_path: Path) -> None:
     assert [f.rule for f in scan(ScanOptions((tree,), Config(), cache_dir=cache)).findings] == [
         "CA101"
     ]
-    uk_only = Config(markets=("UK",))
+    uk_only = Config(markets=Markets(("UK",)))
     expected = scan(ScanOptions((tree,), uk_only)).findings
     assert scan(ScanOptions((tree,), uk_only, cache_dir=cache)).findings == expected
 

@@ -9,6 +9,7 @@ from scan_helpers import REJECT, found, invoke, scan_json, write
 
 from audit.catalog import load_catalog
 from audit.config import ConfigError, find_config_file, parse_config
+from audit.markets import Markets
 
 # A wrapper only the user knows is Reject Cancellation: no TikTok Shop context anywhere.
 WRAPPER = """\
@@ -310,7 +311,7 @@ def test_parse_config_accepts_every_documented_key() -> None:
 
     config = parse_config(raw, load_catalog(), source="test")
 
-    assert config.markets == ("US", "UK")  # GB is the UK
+    assert config.markets == Markets(("US", "UK"))  # GB is the UK
     assert config.max_file_size == 2_000_000
     assert (config.min_confidence, config.fail_on, config.gitignore) == ("low", "warning", False)
     assert config.select == frozenset({"CA101"}) and config.ignore == frozenset({"CA302"})
