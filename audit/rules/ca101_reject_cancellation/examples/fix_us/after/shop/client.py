@@ -6,6 +6,12 @@ API = "https://open-api.tiktokglobalshop.com"
 VERSION = "202309"
 
 
+class TikTokAPIError(Exception):
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+
+
 class TikTokShopClient:
     def __init__(self, session: requests.Session, shop_cipher: str) -> None:
         self.session = session
@@ -13,9 +19,10 @@ class TikTokShopClient:
 
     def _call(self, method: str, path: str, params=None, body=None) -> dict:
         query = {"shop_cipher": self.shop_cipher, **(params or {})}
-        response = self.session.request(method, API + path, params=query, json=body)
-        response.raise_for_status()
-        return response.json()["data"]
+        envelope = self.session.request(method, API + path, params=query, json=body).json()
+        if envelope["code"] != 0:
+            raise TikTokAPIError(envelope["code"], envelope["message"])
+        return envelope["data"]
 
     def get_order_detail(self, order_ids: list[str]) -> dict:
         return self._call("GET", f"/order/{VERSION}/orders", params={"ids": ",".join(order_ids)})
