@@ -1,8 +1,10 @@
-"""A rule unit's fix examples as people read them: ``explain`` and the rule docs show the
-before/after pairs that tests/rules/test_rule_fixes.py proves.
+"""A rule unit's fix examples: before/after projects that tests prove and people read.
 
-A pair is ``examples/fix_<setting>/before/`` and ``.../after/`` in the unit's folder: a
-small project and what ``cancel-audit fix`` makes of it under that market setting.
+A fixable unit has ``examples/fix/before/`` (a small project) and, per market setting,
+``examples/fix/after_<setting>/`` holding only what ``cancel-audit fix`` changes or
+writes in it under that setting (a file ``UNCHANGED`` says it changes nothing). The
+tests in tests/rules run fix on ``before`` and compare with ``after``; ``explain`` and
+the rule docs show the same pairs as diffs.
 """
 
 from __future__ import annotations
@@ -16,33 +18,69 @@ from audit.markets import DEADLINE_MARKET, Markets
 
 # The market settings a pair is written for (``markets:`` in the project's config).
 SETTINGS: dict[str, Markets] = {"us": Markets(), "mixed": Markets((DEADLINE_MARKET, "ID"))}
+UNCHANGED = "UNCHANGED"  # in an after_<setting> folder: fix changes nothing there
 
 
 @dataclass(frozen=True)
-class FixExample:
+class FixPair:
     setting: str  # a key of SETTINGS
-    markets: Markets
-    diff: str  # unified diff, before -> after; files fix creates are only named
+    before: Any  # Traversable: the project
+    after: Any  # Traversable: the files fix changes or writes
+
+    @property
+    def markets(self) -> Markets:
+        return SETTINGS[self.setting]
 
     @property
     def title(self) -> str:
         return f"markets: [{', '.join(self.markets)}]"
 
+    def files_before(self) -> dict[str, str]:
+        return files_of(self.before)
 
-def fix_pairs(unit_folder: Any) -> dict[str, Any]:
-    """``setting -> examples/fix_<setting>`` folders of one unit (Traversables)."""
-    folder = unit_folder.joinpath("examples")
+    def files_after(self) -> dict[str, str]:
+        """The whole project after the fix: ``before`` with ``after``'s files laid over."""
+        written = {path: text for path, text in files_of(self.after).items() if path != UNCHANGED}
+        return {**self.files_before(), **written}
+
+    def diff(self) -> str:
+        """Unified diff, before -> after; files fix creates are only named."""
+        before, after = self.files_before(), self.files_after()
+        if before == after:
+            return "(no change: the fix leaves this code to a person, with a note)\n"
+        parts = []
+        for path in sorted(after):
+            old, new = before.get(path), after[path]
+            if old is None:
+                parts.append(f"new file {path} ({len(new.splitlines())} lines, written by fix)\n")
+            elif old != new:
+                old_lines, new_lines = old.splitlines(keepends=True), new.splitlines(keepends=True)
+                parts.extend(difflib.unified_diff(old_lines, new_lines, f"a/{path}", f"b/{path}"))
+        return "".join(parts)
+
+
+def fix_pairs(unit_folder: Any) -> list[FixPair]:
+    """The unit's pairs, ``us`` first."""
+    folder = unit_folder.joinpath("examples").joinpath("fix")
     if not folder.is_dir():
-        return {}
-    return {
-        entry.name[len("fix_") :]: entry
-        for entry in sorted(folder.iterdir(), key=lambda e: e.name)
-        if entry.name.startswith("fix_") and entry.is_dir()
-    }
+        return []
+    before = folder.joinpath("before")
+    pairs = [
+        FixPair(entry.name[len("after_") :], before, entry)
+        for entry in folder.iterdir()
+        if entry.name.startswith("after_") and entry.is_dir()
+    ]
+    return sorted(pairs, key=lambda pair: (pair.setting != "us", pair.setting))
+
+
+def fix_examples(rule_id: str) -> list[FixPair]:
+    """The rule's before/after pairs (none for a rule without an automatic fix)."""
+    unit = next((u for u in rule_units() if u.id == rule_id), None)
+    return fix_pairs(unit.folder) if unit is not None else []
 
 
 def files_of(root: Any, prefix: str = "") -> dict[str, str]:
-    """``relative path -> text`` of every source file under ``root`` (a Traversable)."""
+    """``relative path -> text`` of every file under ``root`` (a Traversable or Path)."""
     found: dict[str, str] = {}
     for entry in sorted(root.iterdir(), key=lambda e: e.name):
         if entry.name == "__pycache__":
@@ -52,38 +90,3 @@ def files_of(root: Any, prefix: str = "") -> dict[str, str]:
         elif entry.is_file():
             found[prefix + entry.name] = entry.read_text(encoding="utf-8")
     return found
-
-
-def fix_examples(rule_id: str) -> list[FixExample]:
-    """The rule's before/after pairs as diffs, in setting order (``us`` first)."""
-    unit = next((u for u in rule_units() if u.id == rule_id), None)
-    if unit is None:
-        return []
-    examples = []
-    for setting, folder in sorted(fix_pairs(unit.folder).items(), key=lambda p: p[0] != "us"):
-        before = files_of(folder.joinpath("before"))
-        after = files_of(folder.joinpath("after"))
-        examples.append(FixExample(setting, SETTINGS[setting], _diff(before, after)))
-    return examples
-
-
-def _diff(before: dict[str, str], after: dict[str, str]) -> str:
-    if before == after:
-        return "(no change: the fix leaves this code to a person, with a note)\n"
-    parts = []
-    for path in sorted(set(before) | set(after)):
-        old, new = before.get(path), after.get(path)
-        if old == new:
-            continue
-        if old is None and new is not None:
-            parts.append(f"new file {path} ({len(new.splitlines())} lines, written by fix)\n")
-            continue
-        parts.extend(
-            difflib.unified_diff(
-                (old or "").splitlines(keepends=True),
-                (new or "").splitlines(keepends=True),
-                f"a/{path}",
-                f"b/{path}" if new is not None else "/dev/null",
-            )
-        )
-    return "".join(parts)

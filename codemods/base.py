@@ -97,6 +97,10 @@ class AuditCodemod(VisitorBasedCodemodCommand):
         self.changes = 0
         self.scope: ModuleScope = ModuleScope()
         self.class_stack: list[str] = []
+        self.start()
+
+    def start(self) -> None:
+        """Set up a codemod's own state (every codemod takes the constructor above)."""
 
     @classmethod
     def wanted_for(cls, targets: Sequence[Finding]) -> bool:

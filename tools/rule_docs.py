@@ -64,7 +64,7 @@ def fix_example_sections(rule: Rule) -> str:
     from audit.fix_examples import fix_examples
 
     return "".join(
-        f"## What fix does, {example.title}\n\n```diff\n{example.diff.rstrip()}\n```\n\n"
+        f"## What fix does, {example.title}\n\n```diff\n{example.diff().rstrip()}\n```\n\n"
         for example in fix_examples(rule.id)
     )
 

@@ -44,7 +44,7 @@ def explain_text(rule: Rule) -> str:
     from audit.fix_examples import fix_examples
 
     fixed = "".join(
-        f"\nWhat fix does, {example.title}\n{_indent(example.diff)}\n"
+        f"\nWhat fix does, {example.title}\n{_indent(example.diff())}\n"
         for example in fix_examples(rule.id)
     )
     return (

@@ -21,17 +21,14 @@ the codemod never guesses.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Optional, Union
 
 import libcst as cst
-from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor
 
-from audit.findings import Finding
 from audit.python.matchers import EndpointUse, call_use, path_use
 from audit.python.strings import Evaluator
-from codemods.base import AuditCodemod, FixSettings
+from codemods.base import AuditCodemod
 from codemods.ca101_reject_cancellation import notes
 from codemods.ca101_reject_cancellation.transport import (
     cancel_id_in_url,
@@ -43,7 +40,6 @@ from codemods.helper_module import (
     ASYNC_FUNCTION,
     HELPER_FUNCTION,
     TRANSPORT_FUNCTION,
-    HelperImport,
 )
 from codemods.hints import RETIRE_NOTE
 from codemods.name_uses import drop_unused_assignments
@@ -57,14 +53,7 @@ class RejectToShip(AuditCodemod):
     RULE = "CA101"
     IMPORTS_HELPER = True
 
-    def __init__(
-        self,
-        context: CodemodContext,
-        settings: Optional[FixSettings] = None,
-        targets: Optional[Sequence[Finding]] = None,
-        helper_import: Optional[HelperImport] = None,
-    ) -> None:
-        super().__init__(context, settings, targets, helper_import)
+    def start(self) -> None:
         self.function_stack: list[str] = []
         self.functions: list[cst.FunctionDef] = []
         self.bindings: list[dict[str, cst.BaseExpression]] = []

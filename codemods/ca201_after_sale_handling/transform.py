@@ -30,7 +30,6 @@ from dataclasses import replace
 from typing import ClassVar, Optional, TypeVar, Union
 
 import libcst as cst
-from libcst.codemod import CodemodContext
 from libcst.metadata import (
     CodeRange,
     ParentNodeProvider,
@@ -42,7 +41,7 @@ from libcst.metadata import (
 from audit.findings import Finding
 from audit.python.matchers import mentions_error
 from audit.python.shapes import DECISION, GUARDS
-from codemods.base import AuditCodemod, FixSettings, ManualNote
+from codemods.base import AuditCodemod, ManualNote
 from codemods.ca201_after_sale_handling.conditions import ConditionDecider
 from codemods.ca201_after_sale_handling.notes import Notes, keep_for_markets
 from codemods.ca201_after_sale_handling.plan import Plan, Planner, if_chain
@@ -77,13 +76,7 @@ class RemoveAfterSaleHandling(AuditCodemod):
         ScopeProvider,
     )
 
-    def __init__(
-        self,
-        context: CodemodContext,
-        settings: Optional[FixSettings] = None,
-        targets: Optional[Sequence[Finding]] = None,
-    ) -> None:
-        super().__init__(context, settings, targets)
+    def start(self) -> None:
         self.plan = Plan()
         # Nodes this transform *returned*, read back when their block is rebuilt. Keyed by
         # id and holding the node, so no id is reused while the entry is alive.

@@ -21,12 +21,11 @@ with the change to make.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import ClassVar, Optional
 
 import libcst as cst
-from libcst.codemod import CodemodContext
 from libcst.metadata import (
     Assignment,
     CodeRange,
@@ -36,9 +35,8 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
-from audit.findings import Finding
 from audit.python.matchers import call_use
-from codemods.base import AuditCodemod, FixSettings, ManualNote
+from codemods.base import AuditCodemod, ManualNote
 from codemods.ca301_search_cancellations import notes
 from codemods.ca301_search_cancellations.filters import (
     BUYER_CANCEL,
@@ -93,13 +91,7 @@ class PendingViaOrderFilter(AuditCodemod):
         ScopeProvider,
     )
 
-    def __init__(
-        self,
-        context: CodemodContext,
-        settings: Optional[FixSettings] = None,
-        targets: Optional[Sequence[Finding]] = None,
-    ) -> None:
-        super().__init__(context, settings, targets)
+    def start(self) -> None:
         self.plan = _Plan()
         self.module_code = ""
         self.flagged: set[tuple[int, int]] = set()

@@ -27,9 +27,21 @@ PENDING_CANCEL = {"cancel_id": "4030001", "order_id": "5760001"}  # one package:
 PENDING_ORDERS = {"5760001", "5760003"}  # the scenario's orders with a pending request
 
 
-def example(rule: str, setting: str, side: str) -> Path:
-    unit = next(u for u in rule_units() if u.id == rule)
-    return Path(str(fix_pairs(unit.folder)[setting].joinpath(side)))
+@pytest.fixture
+def example(tmp_path: Path) -> Callable[[str, str, str], Path]:
+    """The project of a rule's fix example, before or after the fix, as files on disk."""
+
+    def project(rule: str, setting: str, side: str) -> Path:
+        unit = next(u for u in rule_units() if u.id == rule)
+        pair = next(p for p in fix_pairs(unit.folder) if p.setting == setting)
+        files = pair.files_before() if side == "before" else pair.files_after()
+        root = tmp_path / f"{rule}-{setting}-{side}"
+        for path, text in files.items():
+            (root / path).parent.mkdir(parents=True, exist_ok=True)
+            (root / path).write_text(text, encoding="utf-8")
+        return root
+
+    return project
 
 
 @pytest.fixture
@@ -62,7 +74,7 @@ def client_for(load: Callable[[Path, str], ModuleType], root: Path, sandbox: San
     return client_module.TikTokShopClient(session, "CIPHER")  # type: ignore[attr-defined]
 
 
-def test_ca101_before_fails_after_rejects_by_shipping(load: Any) -> None:
+def test_ca101_before_fails_after_rejects_by_shipping(load: Any, example: Any) -> None:
     for side in ("before", "after"):
         root = example("CA101", "us", side)
         with Sandbox(scenario="pending-cancel") as sandbox:
@@ -82,7 +94,7 @@ def test_ca101_before_fails_after_rejects_by_shipping(load: Any) -> None:
 
 @pytest.mark.parametrize(("market", "rejects"), [("US", False), ("UK", True)])
 def test_ca101_mixed_markets_ship_in_the_us_and_still_reject_elsewhere(
-    load: Any, market: str, rejects: bool
+    load: Any, example: Any, market: str, rejects: bool
 ) -> None:
     """US: shipping rejects the request. UK: shipping still fails with 21011007, so the
     kept Reject Cancellation call runs, then the package ships as in the US."""
@@ -95,7 +107,7 @@ def test_ca101_mixed_markets_ship_in_the_us_and_still_reject_elsewhere(
         assert sandbox.package("1150001")["status"] == "SHIPPED"
 
 
-def test_ca201_after_holds_the_order_with_a_pending_request_again(load: Any) -> None:
+def test_ca201_after_holds_the_order_with_a_pending_request_again(load: Any, example: Any) -> None:
     """On v202309 the old 21011007 branch never runs: ``before`` ships the order whose
     buyer asked to cancel; the fix moved the hold before the ship call."""
     held: dict[str, Any] = {}
@@ -112,7 +124,9 @@ def test_ca201_after_holds_the_order_with_a_pending_request_again(load: Any) -> 
     assert held["after status"] == "PENDING"
 
 
-def test_ca201_after_still_ships_a_packed_order_to_reject_its_request(load: Any) -> None:
+def test_ca201_after_still_ships_a_packed_order_to_reject_its_request(
+    load: Any, example: Any
+) -> None:
     with Sandbox(scenario="pending-cancel") as sandbox:
         client = client_for(load, example("CA201", "us", "after"), sandbox)
         shipping = importlib.import_module("shop.shipping")
@@ -129,7 +143,7 @@ class Warehouse:
         self.holds[order_id] = since
 
 
-def test_ca301_after_holds_the_same_orders_through_get_order_list(load: Any) -> None:
+def test_ca301_after_holds_the_same_orders_through_get_order_list(load: Any, example: Any) -> None:
     holds = {}
     for side in ("before", "after"):
         with Sandbox(scenario="pending-cancel") as sandbox:

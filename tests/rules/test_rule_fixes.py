@@ -1,17 +1,16 @@
 """Tests generated from the rule units' fix examples: each before/after pair proves its fix.
 
-A unit's ``examples/fix_<setting>/before/`` is a small project and ``after/`` is exactly
-what ``cancel-audit fix --write --unsafe-fixes --rule <its rule>`` must make of it with
-that market setting (``us``: ``markets: [US]``; ``mixed``: US and another market). A
-second run changes nothing, and a re-scan of ``after/`` leaves the rule nothing it could
-still fix. Which units need pairs comes from the catalog and the codemod registry, not
-from a list here: a rule with a codemod needs a ``us`` pair, and a ``mixed`` one too when
-its fix depends on the markets; a rule without a codemod has none.
+A unit's ``examples/fix/before/`` is a small project and ``after_<setting>/`` holds what
+``cancel-audit fix --write --unsafe-fixes --rule <its rule>`` must change or write in it
+with that market setting (``us``: ``markets: [US]``; ``mixed``: US and another market).
+A second run changes nothing, and a re-scan of the result leaves the rule nothing it
+could still fix. Which units need pairs comes from the catalog and the codemod registry,
+not from a list here: a rule with a codemod needs a ``us`` pair, and a ``mixed`` one too
+when its fix depends on the markets; a rule without a codemod has none.
 """
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +19,7 @@ from click.testing import CliRunner
 
 from audit.catalog import RuleUnit, load_catalog, rule_units
 from audit.config import Config
-from audit.fix_examples import SETTINGS as MARKETS
-from audit.fix_examples import files_of, fix_examples, fix_pairs
+from audit.fix_examples import SETTINGS, FixPair, files_of, fix_examples, fix_pairs
 from audit.scanner import ScanOptions, scan
 from cancel_audit_cli.cli import cli
 from codemods.registry import fixable_rules
@@ -30,13 +28,16 @@ UNITS = rule_units()
 CONFIG = ".cancel-audit.yaml"
 
 
-def pairs(unit: RuleUnit) -> dict[str, Any]:
-    return fix_pairs(unit.folder)
-
-
 def tree(root: Path) -> dict[str, str]:
     """Every file under ``root`` (but the config the test writes) and its text."""
     return {path: text for path, text in files_of(root).items() if path != CONFIG}
+
+
+def materialize(files: dict[str, str], root: Path) -> Path:
+    for path, text in files.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(text, encoding="utf-8")
+    return root
 
 
 def fix(project: Path, rule: str, *flags: str) -> Any:
@@ -46,33 +47,30 @@ def fix(project: Path, rule: str, *flags: str) -> Any:
 
 @pytest.mark.parametrize("unit", UNITS, ids=lambda u: u.id)
 def test_units_with_a_codemod_have_fix_pairs(unit: RuleUnit) -> None:
-    settings = set(pairs(unit))
-    assert settings <= set(MARKETS), f"{unit.folder.name}: unknown setting in {settings}"
+    settings = {pair.setting for pair in fix_pairs(unit.folder)}
+    assert settings <= set(SETTINGS), f"{unit.folder.name}: unknown setting in {settings}"
     if unit.id not in fixable_rules():
         assert not settings, f"{unit.folder.name} has fix examples but no codemod"
         return
     needed = {"us"}
     if load_catalog().rules[unit.id].fix.mixed_markets:
         needed.add("mixed")  # the fix changes with the markets: show both
-    assert needed <= settings, f"{unit.folder.name} needs fix_{sorted(needed - settings)}"
+    assert needed <= settings, f"{unit.folder.name} needs after_{sorted(needed - settings)}"
 
 
 def _cases() -> list[Any]:
     return [
-        pytest.param(unit, setting, folder, id=f"{unit.id}-{setting}")
+        pytest.param(unit, pair, id=f"{unit.id}-{pair.setting}")
         for unit in UNITS
-        for setting, folder in sorted(pairs(unit).items())
+        for pair in fix_pairs(unit.folder)
     ]
 
 
-@pytest.mark.parametrize(("unit", "setting", "folder"), _cases())
-def test_fix_turns_before_into_after(
-    unit: RuleUnit, setting: str, folder: Any, tmp_path: Path
-) -> None:
-    project = tmp_path / "project"
-    shutil.copytree(Path(str(folder.joinpath("before"))), project)
-    (project / CONFIG).write_text(f"markets: [{', '.join(MARKETS[setting])}]\n")
-    expected = tree(Path(str(folder.joinpath("after"))))
+@pytest.mark.parametrize(("unit", "pair"), _cases())
+def test_fix_turns_before_into_after(unit: RuleUnit, pair: FixPair, tmp_path: Path) -> None:
+    project = materialize(pair.files_before(), tmp_path / "project")
+    (project / CONFIG).write_text(f"markets: [{', '.join(pair.markets)}]\n")
+    expected = pair.files_after()
 
     first = fix(project, unit.id, "--write")
     assert first.exit_code == 0, first.output
@@ -83,26 +81,26 @@ def test_fix_turns_before_into_after(
     assert tree(project) == expected
 
 
-@pytest.mark.parametrize(("unit", "setting", "folder"), _cases())
+@pytest.mark.parametrize(("unit", "pair"), _cases())
 def test_after_leaves_nothing_the_rule_could_still_fix(
-    unit: RuleUnit, setting: str, folder: Any
+    unit: RuleUnit, pair: FixPair, tmp_path: Path
 ) -> None:
-    after = Path(str(folder.joinpath("after")))
-    result = scan(ScanOptions((after,), Config(markets=MARKETS[setting])))
+    after = materialize(pair.files_after(), tmp_path / "after")
+    result = scan(ScanOptions((after,), Config(markets=pair.markets)))
     assert not result.errors
     fixable = [f for f in result.findings if f.rule == unit.id and f.fix in ("safe", "unsafe")]
     assert fixable == []
 
 
-@pytest.mark.parametrize(("unit", "setting", "folder"), _cases())
-def test_before_shows_what_the_fix_changes(unit: RuleUnit, setting: str, folder: Any) -> None:
+@pytest.mark.parametrize(("unit", "pair"), _cases())
+def test_before_shows_what_the_fix_changes(unit: RuleUnit, pair: FixPair) -> None:
     """A pair is about its rule: ``before`` has the rule's findings, and where the fix is
-    manual under that setting (``after`` equal to ``before``) it says so."""
-    before = Path(str(folder.joinpath("before")))
-    result = scan(ScanOptions((before,), Config(markets=MARKETS[setting])))
+    manual under that setting (``UNCHANGED``) it says so."""
+    before = Path(str(pair.before))
+    result = scan(ScanOptions((before,), Config(markets=pair.markets)))
     own = [f for f in result.findings if f.rule == unit.id]
-    assert own, f"{unit.folder.name}/fix_{setting}: before has no {unit.id} finding"
-    unchanged = tree(before) == tree(Path(str(folder.joinpath("after"))))
+    assert own, f"{unit.folder.name}: before has no {unit.id} finding"
+    unchanged = pair.files_before() == pair.files_after()
     assert unchanged == all(f.fix == "manual" for f in own)
 
 
@@ -110,8 +108,8 @@ def test_before_shows_what_the_fix_changes(unit: RuleUnit, setting: str, folder:
 def test_explain_shows_the_proven_fix_examples(unit: RuleUnit) -> None:
     shown = CliRunner().invoke(cli, ["explain", unit.id]).output
     examples = fix_examples(unit.id)
-    assert len(examples) == len(pairs(unit))
+    assert len(examples) == len(fix_pairs(unit.folder))
     for example in examples:
         assert f"What fix does, {example.title}" in shown
-        for line in example.diff.splitlines():
+        for line in example.diff().splitlines():
             assert line.rstrip() in shown
