@@ -6,7 +6,7 @@
 Pages follow ruff's rule pages: what it finds, why, an example, what to use instead, fix
 safety, what fix does, and markets. The example and the "use instead" code are the unit's
 ``examples/invalid.py`` and ``examples/valid.py``, and "what fix does" shows its
-``examples/fix_<setting>/`` before/after pairs: tests/rules proves them all. Not imported
+``examples/fix/`` before/after pairs: tests/rules proves them all. Not imported
 by the scan.
 """
 
