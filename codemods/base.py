@@ -76,8 +76,8 @@ class AuditCodemod(VisitorBasedCodemodCommand):
 
     RULE: ClassVar[str] = ""
     METADATA_DEPENDENCIES: ClassVar[Collection[ProviderT]] = (PositionProvider,)
-    # It calls the generated helper module: the runner passes a ``HelperImport`` as the
-    # fourth argument and sorts the import it adds.
+    # It calls the generated helper module: the runner passes where to import it from
+    # (``helper_import``) and sorts the import the codemod adds.
     IMPORTS_HELPER: ClassVar[bool] = False
 
     def __init__(
