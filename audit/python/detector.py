@@ -33,9 +33,9 @@ from audit.python.matchers import (
     path_use,
     route_pattern_use,
 )
-from audit.python.model_builder import PENDING, SIGNING
+from audit.python.model_builder import PENDING, is_signing_name
 from audit.python.project_model import ProjectModel
-from audit.python.receivers import call_shape
+from audit.python.receivers import call_shape, receiver_names
 from audit.python.scope import ModuleScope, collect_scope
 from audit.python.sdk_modules import is_operation_module
 from audit.python.strings import Evaluator
@@ -135,6 +135,10 @@ class _Visitor(cst.CSTVisitor):
         self.model = catalog.project or ProjectModel()
         self._dict_keys: set[int] = set()  # keys of dict literals: a filter, not a read
         self._operation_module = False  # one operation of a generated SDK (see sdk_modules)
+        markers = catalog.other_marketplaces
+        self._foreign_names = (
+            re.compile("|".join(re.escape(m) for m in markers), re.IGNORECASE) if markers else None
+        )
         self._origin = origin_of(context.path)
         self._fields = frozenset(adoption_fields(catalog))
 
@@ -185,6 +189,13 @@ class _Visitor(cst.CSTVisitor):
     def _class_name(self) -> Optional[str]:
         return self.class_stack[-1] if self.class_stack else None
 
+    def _foreign_receiver(self, node: cst.CSTNode) -> bool:
+        """``shopee_api.get_order_list(...)``, ``lazada_client.get_order_detail(...)``: a
+        call on another marketplace's module or client, in code that also serves TikTok."""
+        if not isinstance(node, cst.Call) or self._foreign_names is None:
+            return False
+        return any(self._foreign_names.search(n) for n in receiver_names(node, self.scope) if n)
+
     def _shape(self, use: EndpointUse, role: str, node: cst.CSTNode) -> str:
         if use.via == "pattern":
             return "pattern"  # a regular expression describing the route
@@ -206,7 +217,10 @@ class _Visitor(cst.CSTVisitor):
     def _endpoint_use(
         self, use: EndpointUse, role: str, node: cst.CSTNode, report: bool = True
     ) -> None:
-        if not use.strong and self.model.is_foreign(self.context.path, self._class_name()):
+        if not use.strong and (
+            self.model.is_foreign(self.context.path, self._class_name())
+            or self._foreign_receiver(node)
+        ):
             return  # another marketplace's get_order_detail
         frame = self.frames[-1]
         if (
@@ -391,7 +405,7 @@ class _Visitor(cst.CSTVisitor):
             self.calls[name] += 1
         if self._claimed is not None:
             return  # part of an expression that already matched, e.g. urljoin(...) in post(...)
-        if name is not None and SIGNING.search(name) and self.catalog.method(name) is None:
+        if name is not None and is_signing_name(name) and self.catalog.method(name) is None:
             # the path handed to a signing function is no request (nor is a test vector)
             self._skip.update(id(arg.value) for arg in node.args)
             return

@@ -22,8 +22,22 @@ from audit.python.ast_values import MARK, AstStrings, dotted, fill, has_marker, 
 from audit.python.project_model import CallShape, ProjectModel, Wrapper
 
 # A request's URL handed to a signing function is not a request of its own (and a
-# signing test vector is no call of the endpoint at all).
-SIGNING = re.compile(r"sign|hmac|digest", re.IGNORECASE)
+# signing test vector is no call of the endpoint at all). ``generate_sign``, ``cal_sign``,
+# ``get_signature`` and ``hmac_sha256`` sign; ``_call_signed``, ``post_signed_with_shop``
+# and ``signed_request`` send a signed request, and ``call_design`` signs nothing.
+_SIGNING_WORDS = frozenset({"sign", "signature", "signer", "hmac", "digest"})
+_SENDING_WORDS = frozenset(
+    {"signed", "call", "post", "put", "patch", "send", "fetch", "invoke", "execute", "http", "api"}
+)
+_NAME_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+
+
+def is_signing_name(name: str) -> bool:
+    """Whether a function of this name computes a signature rather than sending."""
+    words = {word.lower() for word in _NAME_WORD.findall(name)}
+    return bool(words & _SIGNING_WORDS) and not words & _SENDING_WORDS
+
+
 PENDING = re.compile(r"pending", re.IGNORECASE)
 _OTHER_ROUNDS = 2  # wrappers of wrappers: deeper callers are jobs and entry points
 _LOOPS = (
@@ -52,6 +66,7 @@ class _Function:
     reads_flag: bool = False
     pending: bool = False
     loops: bool = False  # iterates (orders, packages): a job that decides, not a wrapper
+    sends_path: bool = False  # a use comes from a path it sends, not an SDK-style name
     overrides: bool = False  # calls super().<its own name>(): a framework method's override
     nodes: list[ast.AST] = field(default_factory=list)  # every node of its body, walked once
     strings: Optional[list[ast.expr]] = None  # its string-building expressions, found once
@@ -79,6 +94,7 @@ class _Module:
     class_constants: dict[str, dict[str, ast.expr]] = field(default_factory=dict)
     modules: dict[str, str] = field(default_factory=dict)  # import alias -> module
     imported: dict[str, str] = field(default_factory=dict)  # local name -> module
+    values: dict[str, str] = field(default_factory=dict)  # its constants, evaluated
     # local name -> the module it is, if it is one (``from sdk.api import search_orders``)
     submodules: dict[str, str] = field(default_factory=dict)
     functions: list[_Function] = field(default_factory=list)
@@ -119,6 +135,7 @@ class ModelBuilder:
         lines = text.splitlines()
         for statement in tree.body:
             self._top_level(module, statement, lines)
+        _local_imports(module)
         self.modules[path] = module
 
     def _top_level(self, module: _Module, statement: ast.stmt, lines: list[str]) -> None:
@@ -209,6 +226,7 @@ class ModelBuilder:
             builder_functions=frozenset(
                 (f.path, f.qualname) for f in functions if f.returned_only and f.uses
             ),
+            module_functions=frozenset((f.path, f.name) for f in functions if f.class_name is None),
         )
         return self._wrappers(model, functions)
 
@@ -248,6 +266,8 @@ class ModelBuilder:
                     text = texts.pop()
                     if text is not None and HOLE not in text:
                         values[name] = text
+        for module in self.modules.values():
+            module.values = _module_values(module, values)
         return values
 
     def _evaluator(
@@ -272,7 +292,7 @@ class ModelBuilder:
                         return evaluator.string(local[node.id])
                     finally:
                         depth[0] -= 1
-                return constants.get(node.id)
+                return module.values.get(node.id, constants.get(node.id))
             if isinstance(node, ast.Attribute):
                 if node.attr == "value":  # an enum member's value
                     return lookup(node.value)
@@ -355,7 +375,7 @@ class ModelBuilder:
 
         relevant = False  # holds a path piece: "/..." or a constant that holds a path
         function.uses, function.calls = [], []  # ``build`` runs again as files join
-        function.reads_flag = function.pending = function.loops = False
+        function.reads_flag = function.pending = function.loops = function.sends_path = False
         function.lookups = set()
         function.overrides = False
         skipped: set[int] = set()
@@ -372,7 +392,7 @@ class ModelBuilder:
                 returned.add(id(node.value))  # the path itself is what it returns
             if isinstance(node, ast.Call):
                 name = _callee(node.func)
-                if name and (SIGNING.search(name) or _is_regex_call(node)):
+                if name and (is_signing_name(name) or _is_regex_call(node)):
                     # a path handed to signing, or a route's regular expression: no request
                     skipped.update(id(n) for arg in node.args for n in ast.walk(arg))
                     continue
@@ -401,12 +421,13 @@ class ModelBuilder:
             elif isinstance(node, ast.Name):
                 function.pending |= "pending" in node.id.lower()
                 relevant = relevant or node.id in self.path_names
+                relevant = relevant or "/" in module.values.get(node.id, "")
             elif isinstance(node, ast.Attribute):
                 function.reads_flag |= node.attr == self.catalog.cancel_flag
                 relevant = relevant or node.attr in self.path_names
         uses_before = len(function.uses)
         returned_uses = 0
-        for node in _string_nodes(function) if relevant else ():
+        for node in self._path_expressions(function, module) if relevant else ():
             if id(node) in skipped:
                 continue
             text = evaluator().string(node)
@@ -419,12 +440,33 @@ class ModelBuilder:
             found = self._probe(text)
             if found is not None:
                 function.uses.append(found)
+                function.sends_path = True
                 returned_uses += id(node) in returned
                 if id(node) in looked_up:
                     function.lookups.add(found[0])
         function.returned_only = (
             returned_uses > 0 and returned_uses == len(function.uses) and (uses_before == 0)
         )
+
+    def _path_expressions(self, function: _Function, module: _Module) -> list[ast.expr]:
+        """What may hold a request path: the outermost string expressions, and the path
+        constants used on their own (``client.post(ORDER_SEARCH_PATH, body)``)."""
+        strings = list(_string_nodes(function))
+        inside = {id(n) for string in strings for n in ast.walk(string)}
+        constants = [
+            node
+            for node in function.nodes
+            if id(node) not in inside
+            and (
+                (
+                    isinstance(node, ast.Name)
+                    and isinstance(node.ctx, ast.Load)
+                    and (node.id in self.path_names or "/" in module.values.get(node.id, ""))
+                )
+                or (isinstance(node, ast.Attribute) and node.attr in self.path_names)
+            )
+        ]
+        return [*strings, *constants]
 
     def _is_lookup(self, call: ast.Call) -> bool:
         """``search_cancellations(cancel_ids=[...])``: a lookup of given requests."""
@@ -453,6 +495,7 @@ class ModelBuilder:
         if match is None:
             return False
         function.uses.append((match.endpoint, match.version, match.strong))
+        function.sends_path = True
         return True
 
     def _class_groups(self) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
@@ -470,11 +513,17 @@ class ModelBuilder:
 
     def _wrappers(self, model: ProjectModel, functions: list[_Function]) -> ProjectModel:
         by_key: dict[str, Wrapper] = {}
+        # a weak path (legacy ``/api/orders/search``) in a project that talks to TikTok Shop
+        # elsewhere (an Odoo model posting through the project's client) is its request
+        project_context = any(m.has_context for m in self.modules.values())
         for function in functions:
             if function.returned_only or model.is_foreign(function.path, function.class_name):
                 continue
             strong = any(u[2] for u in function.uses)
-            if function.uses and (strong or self.modules[function.path].has_context):
+            context = self.modules[function.path].has_context or (
+                project_context and function.sends_path
+            )
+            if function.uses and (strong or context):
                 # a common name (get_order_detail) elsewhere is no evidence to pass on
                 by_key[function.key] = _wrapper(
                     function,
@@ -652,6 +701,38 @@ def _strings(node: ast.expr) -> list[str]:
             e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)
         ]
     return []
+
+
+def _local_imports(module: _Module) -> None:
+    """Imports inside functions (``import tiktok_shop_api as _tt`` in a Flask view) name
+    modules too: taken module-wide unless the top level binds the name otherwise."""
+    for function in module.functions:
+        for node in function.nodes:
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    local = alias.asname or alias.name.split(".")[0]
+                    if local not in module.imported:
+                        module.modules.setdefault(local, alias.name)
+            elif isinstance(node, ast.ImportFrom) and node.module is not None:
+                for alias in node.names:
+                    local = alias.asname or alias.name
+                    if local not in module.modules:
+                        module.imported.setdefault(local, node.module)
+                        module.submodules.setdefault(local, f"{node.module}.{alias.name}")
+
+
+def _module_values(module: _Module, project: dict[str, str]) -> dict[str, str]:
+    """The module's own constants, evaluated: a name several modules bind to different
+    paths (``PATH`` in one script per endpoint) has no project-wide value, but each
+    module's functions read their own."""
+    values: dict[str, str] = {}
+    for _ in range(3):  # A = B + "/x"; B = VERSION ...
+        evaluator = AstStrings(lambda node: _constant_lookup(node, {**project, **values}))
+        for name, expr in module.constants.items():
+            text = evaluator.string(expr)
+            if text is not None and HOLE not in text:
+                values[name] = text
+    return values
 
 
 def _constant_lookup(node: ast.expr, values: dict[str, str]) -> Optional[str]:

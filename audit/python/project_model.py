@@ -89,6 +89,8 @@ class ProjectModel:
     foreign: frozenset[tuple[str, str]] = frozenset()
     # (path, qualname) of functions that only return a path
     builder_functions: frozenset[tuple[str, str]] = frozenset()
+    # (path, name) of every module-level function: a bare call names the module's own
+    module_functions: frozenset[tuple[str, str]] = frozenset()
 
     def callables(self) -> set[str]:
         """The names a file must call to use a wrapper, builder or join method."""
@@ -116,6 +118,8 @@ class ProjectModel:
             local = [w for w in found if w.class_name is None and w.path == path]
             if local:
                 return local[0]
+            if shape.qualifier is None and (path, shape.name) in self.module_functions:
+                return None  # the module's own function of that name, which sends nothing
             functions = [w for w in found if w.class_name is None]
             if shape.qualifier is not None:
                 functions = [w for w in functions if _module_matches(w.path, shape.qualifier)]

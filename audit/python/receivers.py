@@ -59,3 +59,15 @@ def call_shape(call: cst.Call, scope: ModuleScope) -> Optional[CallShape]:
         module = f"{source}.{scope.import_aliases.get(owner, owner)}" if source else None
         return CallShape("class", name, owner, module)
     return CallShape("other", name)
+
+
+def receiver_names(call: cst.Call, scope: ModuleScope) -> tuple[str, ...]:
+    """What ``call``'s receiver is called: ``shopee_api`` and, for ``import shopee_api as
+    _sh``, the module behind ``_sh``; empty for a call with no receiver."""
+    func = call.func
+    if not isinstance(func, cst.Attribute):
+        return ()
+    owner = _dotted(func.value)
+    if owner is None:
+        return ()
+    return (owner, scope.module_aliases.get(owner, owner), scope.imported_from.get(owner, ""))

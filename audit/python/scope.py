@@ -85,29 +85,72 @@ def collect_scope(module: cst.Module) -> ModuleScope:
             scope.class_constants[statement.name.value] = _bindings(statement.body.body)
         if isinstance(statement, cst.SimpleStatementLine):
             for small in statement.body:
-                if isinstance(small, cst.ImportFrom) and not isinstance(
-                    small.names, cst.ImportStar
-                ):
-                    for alias in small.names:
-                        if not isinstance(alias.name, cst.Name):
-                            continue
-                        imported = alias.name.value
-                        local = imported
-                        if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                            local = alias.asname.name.value
-                            scope.import_aliases[local] = imported
-                        scope.imported_names.add(local)
-                        module_name = _module_name(small)
-                        if module_name:
-                            scope.imported_from[local] = module_name
-                elif isinstance(small, cst.Import):
-                    for alias in small.names:
-                        local_name = (
-                            alias.asname.name.value
-                            if alias.asname is not None and isinstance(alias.asname.name, cst.Name)
-                            else _dotted(alias.name).split(".")[0]
-                        )
-                        scope.module_aliases[local_name] = _dotted(alias.name)
-                        if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                            scope.import_aliases[alias.asname.name.value] = _dotted(alias.name)
+                if isinstance(small, (cst.Import, cst.ImportFrom)):
+                    _add_import(scope, small)
+    # Imports inside functions (``import tiktok_shop_api as _tt`` in a view) name modules
+    # too: taken module-wide unless the top level binds the name otherwise.
+    taken = frozenset({*scope.imported_names, *scope.module_aliases, *scope.constants})
+    for node in _nested_imports(module):
+        _add_import(scope, node, taken)
     return scope
+
+
+def _nested_imports(module: cst.Module) -> list[Union[cst.Import, cst.ImportFrom]]:
+    found: list[Union[cst.Import, cst.ImportFrom]] = []
+
+    class Imports(cst.CSTVisitor):
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+            return True
+
+        def visit_Import(self, node: cst.Import) -> bool:
+            found.append(node)
+            return False
+
+        def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+            found.append(node)
+            return False
+
+    for statement in module.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            statement.visit(Imports())
+    return found
+
+
+def _add_import(
+    scope: ModuleScope,
+    small: Union[cst.Import, cst.ImportFrom],
+    taken: frozenset[str] = frozenset(),
+) -> None:
+    """Record one import, unless the top level binds its name (``taken``)."""
+
+    def free(name: str) -> bool:
+        return name not in taken
+
+    if isinstance(small, cst.ImportFrom):
+        if isinstance(small.names, cst.ImportStar):
+            return
+        for alias in small.names:
+            if not isinstance(alias.name, cst.Name):
+                continue
+            imported = alias.name.value
+            local = imported
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                local = alias.asname.name.value
+            if not free(local):
+                continue
+            if local != imported:
+                scope.import_aliases[local] = imported
+            scope.imported_names.add(local)
+            module_name = _module_name(small)
+            if module_name:
+                scope.imported_from[local] = module_name
+        return
+    for alias in small.names:
+        module_name = _dotted(alias.name)
+        asname = alias.asname.name if alias.asname is not None else None
+        local_name = asname.value if isinstance(asname, cst.Name) else module_name.split(".")[0]
+        if not free(local_name):
+            continue
+        scope.module_aliases[local_name] = module_name
+        if isinstance(asname, cst.Name):
+            scope.import_aliases[local_name] = module_name

@@ -386,3 +386,113 @@ def test_a_module_named_like_an_operation_without_entry_points_is_judged_as_code
         "        client.request(**_get_kwargs(package_id))\n",
     )
     assert ("ship.py", 7, "CA401") in found(tmp_path)
+
+
+# Shapes seen on real integrations measured this session (code written for the tests).
+
+
+def test_a_request_helper_named_signed_is_a_request_not_a_signature(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "bot/client.py",
+        'BASE = "https://open-api.tiktokglobalshop.com"\n\n\n'
+        "def _call_signed(method, path, body=None):\n"
+        "    return _session().request(method, BASE + path, json=body)\n\n\n"
+        "def ship_packages(package_ids):\n"
+        '    body = {"packages": [{"id": p} for p in package_ids]}\n'
+        '    return _call_signed("POST", "/fulfillment/202309/packages/ship", body=body)\n\n\n'
+        "def assign_order(order_id):\n"
+        '    return _call_signed("GET", "/order/202309/orders", {"ids": order_id})\n',
+    )
+    used = uses(tmp_path)
+    assert ("client.py", "batch_ship_packages", 10, "call") in used
+    assert ("client.py", "order_detail", 14, "call") in used  # "assign" signs nothing
+
+
+def test_each_script_reads_its_own_path_constant(tmp_path: Path) -> None:
+    script = (
+        "from tts_client import post_signed_with_shop\n\n"
+        'PATH = "{path}"\n\n\n'
+        "def fetch(ge, lt):\n"
+        "    return post_signed_with_shop(PATH, body={{}})\n\n\n"
+        'if __name__ == "__main__":\n'
+        "    fetch(1, 2)\n"
+    )
+    write(tmp_path, "tts_client.py", 'BASE = "https://open-api.tiktokglobalshop.com"\n')
+    write(tmp_path, "orders.py", script.format(path="/order/202309/orders/search"))
+    write(tmp_path, "products.py", script.format(path="/product/202309/products/search"))
+    used = uses(tmp_path)
+    assert ("orders.py", "order_list", 11, "call") in used  # the script's call of fetch()
+    assert not [u for u in used if u[0] == "products.py" and u[3] == "call"]
+
+
+def test_an_imported_path_constant_passed_alone_makes_a_wrapper(tmp_path: Path) -> None:
+    write(tmp_path, "shop/__init__.py", "")
+    write(tmp_path, "shop/paths.py", 'ORDER_SEARCH = "/order/202309/orders/search"\n')
+    write(
+        tmp_path,
+        "shop/client.py",
+        "from .paths import ORDER_SEARCH\n\n\ndef fetch_orders(c):\n"
+        "    return c.post(ORDER_SEARCH, {})\n",
+    )
+    write(
+        tmp_path,
+        "shop/job.py",
+        "from .client import fetch_orders\n\n\ndef job(c):\n    return fetch_orders(c)\n",
+    )
+    used = uses(tmp_path)
+    assert ("client.py", "order_list", 5, "call") in used
+    assert ("job.py", "order_list", 5, "call") in used
+
+
+ODOO_LEGACY_ORDER = """\
+from odoo import models
+
+
+class TiktokOrder(models.Model):
+    _name = "tiktok.order"
+
+    def get_order(self):
+        api = "/api/orders/search"
+        return self.env["integrate.tiktok"]._post_data_tiktok(api, "{}")
+
+    def sync_orders(self):
+        for order in self.get_order()["order_list"]:
+            print(order)
+"""
+
+
+def test_a_legacy_path_in_a_model_without_context_still_makes_a_wrapper(tmp_path: Path) -> None:
+    write(tmp_path, "models/integrate.py", 'HOST = "https://open-api.tiktokglobalshop.com"\n')
+    write(tmp_path, "models/order.py", ODOO_LEGACY_ORDER)
+    assert ("order.py", "legacy_order_list", 12, "call") in uses(tmp_path)
+
+
+def test_a_local_import_names_the_tiktok_module_and_another_marketplace(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "tiktok_shop_api.py",
+        'HOST = "https://open-api.tiktokglobalshop.com"\n\n\n'
+        "def sync_orders(org):\n"
+        '    return _post(HOST + "/order/202309/orders/search", {"org": org})\n',
+    )
+    write(
+        tmp_path,
+        "sync_mercadolivre.py",
+        "def sync_orders(org, token):\n    return token\n\n\n"
+        "def run(org, token):\n    return sync_orders(org, token)  # its own, not TikTok's\n",
+    )
+    write(
+        tmp_path,
+        "main.py",
+        "def tiktok_view(org):\n"
+        "    import tiktok_shop_api as _tt\n"
+        "    return _tt.sync_orders(org)\n\n\n"
+        "def shopee_view(token, shop):\n"
+        "    import shopee_api as _sh\n"
+        "    return _sh.get_order_list(token, shop)  # tiktok_shop_api is imported above\n",
+    )
+    used = uses(tmp_path)
+    assert ("main.py", "order_list", 3, "call") in used
+    assert not [u for u in used if u[0] == "main.py" and u[2] == 8]
+    assert not [u for u in used if u[0] == "sync_mercadolivre.py"]
