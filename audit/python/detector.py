@@ -280,6 +280,8 @@ class _Visitor(cst.CSTVisitor):
             and self.model.is_foreign(self.context.path, class_name)
         ):
             method = None  # a Shopee client's get_order_detail
+        if method is not None and not method.strong and _is_route_handler(node):
+            method = None  # the service's own ``@router.get(...) def get_order_detail``
         if method is not None:
             use = EndpointUse(method.endpoint, None, method.strong, "method", node.name, name)
             self.inventory.append((use, "definition", node.name))
@@ -497,6 +499,26 @@ class _Visitor(cst.CSTVisitor):
         if use is not None:
             role = "url" if self._in_function() else "definition"
             self._endpoint_use(use, role, node)
+
+
+_ROUTE_DECORATORS = frozenset(
+    {"get", "post", "put", "patch", "delete", "route", "api_route", "api_view", "websocket"}
+)
+
+
+def _is_route_handler(function: cst.FunctionDef) -> bool:
+    """``@router.get("/{order_id}")``, ``@app.route(...)``: a web framework's handler of
+    the service's own route, named like an SDK method but serving, not calling."""
+    for decorator in function.decorators:
+        target = decorator.decorator
+        if isinstance(target, cst.Call):
+            target = target.func
+        name = target.attr.value if isinstance(target, cst.Attribute) else None
+        if isinstance(target, cst.Name):
+            name = target.value
+        if name in _ROUTE_DECORATORS:
+            return True
+    return False
 
 
 def _filters_by(node: cst.CSTNode, names: tuple[str, ...], evaluator: Evaluator) -> bool:

@@ -496,3 +496,15 @@ def test_a_local_import_names_the_tiktok_module_and_another_marketplace(tmp_path
     assert ("main.py", "order_list", 3, "call") in used
     assert not [u for u in used if u[0] == "main.py" and u[2] == 8]
     assert not [u for u in used if u[0] == "sync_mercadolivre.py"]
+
+
+def test_a_web_route_named_like_an_sdk_method_is_no_definition(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "app/orders.py",
+        "from fastapi import APIRouter\n\nrouter = APIRouter()\n"
+        'HOST = "https://open-api.tiktokglobalshop.com"\n\n\n'
+        '@router.get("/{order_id}")\nasync def get_order_detail(order_id: str):\n'
+        "    return {'id': order_id}\n",
+    )
+    assert uses(tmp_path) == []
