@@ -33,7 +33,7 @@ from audit.origin import PRODUCTION, origin_of
 from audit.python.detector import FileContext, detect
 from audit.python.shapes import GUARDS
 from audit.scan_file import apply_suppressions
-from audit.source import SourceError, decode, python_lines, read_bytes
+from audit.source import SourceError, decode, python_lines
 from audit.staged import PlannedWrite, digest
 from codemods.base import AuditCodemod, FixSettings, ManualNote
 from codemods.ca201_after_sale_handling.batch_guard import GuardPendingCancel
@@ -54,6 +54,7 @@ from codemods.helper_module import (
 )
 from codemods.hints import RETIRE_NOTE, manual_hint
 from codemods.import_order import sort_added_import
+from codemods.plan_inputs import exists, is_file, read_bytes, read_text
 from codemods.positions import map_findings, map_notes
 from codemods.reject_to_ship import RejectToShip
 from codemods.ship_options import ShipOptions, ship_options
@@ -200,7 +201,7 @@ def _codemod_class(step: str) -> Optional[type[AuditCodemod]]:
 def _package_root(path: Path) -> Optional[Path]:
     root = None
     directory = path.parent
-    while (directory / "__init__.py").is_file():
+    while is_file(directory / "__init__.py"):
         root = directory
         directory = directory.parent
     return root
@@ -610,8 +611,8 @@ def _module_names(path: Path) -> ModuleNameAndPackage:
 def _helper_file(directory: Path, text: str, result: ScanResult) -> FileFix:
     path = directory / f"{HELPER_MODULE}.py"
     rel = _display_path(path, result)
-    if path.exists():
-        existing = path.read_text(encoding="utf-8", errors="replace")
+    if exists(path):
+        existing = read_text(path)
         fix = FileFix(path, rel, existing, existing, "utf-8")
         if MARKER not in existing:
             fix.failure = f"{rel} exists and was not written by cancel-audit; not overwritten"
