@@ -300,9 +300,10 @@ def _plan_fixes(
     for rel, why in sorted(errors.items()):
         files.append(FileFix(result.file_path(rel), rel, "", "", "utf-8", failure=why))
     methods = client_methods(result.facts)
+    folders = _first_file_in_folder(result) if users else {}
     for directory, importers in sorted(users.items()):
         helper = render_helper(methods, us_only=config.markets == ("US",))
-        helper_fix = _helper_file(directory, helper, result)
+        helper_fix = _helper_file(directory, helper, folders)
         missing = sorted(
             name
             for fix in importers
@@ -608,9 +609,9 @@ def _module_names(path: Path) -> ModuleNameAndPackage:
     return calculate_module_and_package(str(base), str(path))
 
 
-def _helper_file(directory: Path, text: str, result: ScanResult) -> FileFix:
+def _helper_file(directory: Path, text: str, folders: dict[Path, str]) -> FileFix:
     path = directory / f"{HELPER_MODULE}.py"
-    rel = _display_path(path, result)
+    rel = _display_path(path, folders)
     if exists(path):
         existing = read_text(path)
         fix = FileFix(path, rel, existing, existing, "utf-8")
@@ -620,12 +621,19 @@ def _helper_file(directory: Path, text: str, result: ScanResult) -> FileFix:
     return FileFix(path, rel, "", text, "utf-8", fixed={"helper": 1}, created=True)
 
 
-def _display_path(path: Path, result: ScanResult) -> str:
+def _display_path(path: Path, folders: dict[Path, str]) -> str:
     """The new file's path the way the scan names files: relative to a scanned file."""
+    rel = folders.get(path.parent)
+    return path.as_posix() if rel is None else (Path(rel).parent / path.name).as_posix()
+
+
+def _first_file_in_folder(result: ScanResult) -> dict[Path, str]:
+    """Each scanned folder's first file, in ``result.files`` order (built once a plan:
+    a tree has thousands of files and a plan one helper folder per package)."""
+    folders: dict[Path, str] = {}
     for rel, scanned in result.files.items():
-        if scanned.parent == path.parent:
-            return (Path(rel).parent / path.name).as_posix()
-    return path.as_posix()
+        folders.setdefault(scanned.parent, rel)
+    return folders
 
 
 def planned_write(fix: FileFix) -> PlannedWrite:
