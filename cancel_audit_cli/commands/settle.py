@@ -18,7 +18,7 @@ import os
 from pathlib import Path
 from typing import Optional
 
-from audit.cache import ScanCache, code_digest, stable_key
+from audit.cache import ScanCache, code_digest, content_digest, stable_key
 from audit.config import Config
 from audit.findings import ScanResult
 from audit.fixability import needs_settling, stamped_manual
@@ -70,10 +70,17 @@ def _plan_key(result: ScanResult, config: Config) -> str:
             result.findings,
             result.inventory,
             (facts, facts.calls, facts.constants),  # the last two are compare=False
-            result.files,
+            _files_digest(result.files),
             os.getcwd(),  # a path not in ``files`` resolves from here
         )
     )
+
+
+def _files_digest(files: dict[str, Path]) -> str:
+    """Every scanned file's name and place, in order: one hash, not a key per path (a
+    tree has thousands)."""
+    listing = "\0".join(f"{rel}\0{path}" for rel, path in files.items())
+    return content_digest(listing.encode("utf-8", "surrogatepass"))
 
 
 def _codemods_build() -> str:
