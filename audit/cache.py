@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 import hashlib
 import os
 import pickle
@@ -98,13 +99,18 @@ def _canonical(value: Any) -> str:
     raise TypeError(f"no stable key for {type(value).__name__}")
 
 
+@functools.cache
 def tool_build() -> str:
     """This build of the scanner: its version and the bytes of its own code and data, so
     a changed rule or detector never reads results an older build stored."""
     from audit import __version__
 
-    package = Path(__file__).resolve().parent
-    digest = hashlib.blake2b(__version__.encode(), digest_size=20)
+    return code_digest(Path(__file__).resolve().parent, __version__.encode())
+
+
+def code_digest(package: Path, seed: bytes = b"") -> str:
+    """A digest of the names and bytes of a package's code and data files."""
+    digest = hashlib.blake2b(seed, digest_size=20)
     for path in sorted(package.rglob("*")):
         if path.suffix in (".py", ".yaml") and path.is_file():
             digest.update(path.relative_to(package).as_posix().encode())

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from audit.catalog import Catalog
 from audit.facts import ProjectFacts
-from audit.findings import Finding
+from audit.findings import Finding, ScanResult
 from audit.markets import Markets
 from audit.python.shapes import BATCH_GUARD, DECISION, GUARD, RETRY
 
@@ -27,6 +27,15 @@ SETTLED_BY_PLAN = frozenset({"CA101", "CA301"})
 def needs_settling(findings: Sequence[Finding]) -> bool:
     """Whether any stamp needs the dry plan; most scans need none and load no codemod."""
     return any(f.rule in SETTLED_BY_PLAN and f.fix in FIXABLE for f in findings)
+
+
+def stamped_manual(result: ScanResult, fingerprints: Collection[str]) -> ScanResult:
+    """``result`` with the findings of these fingerprints stamped manual."""
+    findings = tuple(
+        dataclasses.replace(f, fix="manual") if f.fingerprint in fingerprints else f
+        for f in result.findings
+    )
+    return dataclasses.replace(result, findings=findings)
 
 
 def stamp_fixes(

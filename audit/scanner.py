@@ -9,14 +9,11 @@ can lean on context found in another.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import re
 import sys
 import threading
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional, TypeVar, Union
@@ -245,6 +242,8 @@ def _scan_candidates(
     """Parse and detect every candidate, in order; several processes for big batches."""
     workers = min(jobs or os.cpu_count() or 1, len(candidates))
     if workers > 1 and sum(len(c.data) for c in candidates) >= _PARALLEL_MIN_BYTES:
+        from concurrent.futures.process import BrokenProcessPool  # deferred: start-up time
+
         try:
             return _scan_in_processes(candidates, job, workers, progress)
         except (OSError, BrokenProcessPool):  # no processes here (sandbox, limits): serial
@@ -267,6 +266,9 @@ def _scan_in_processes(
     workers: int,
     progress: Optional[ProgressCallback],
 ) -> list[FileOutcome]:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     # "spawn": a fresh interpreter per worker, safe whatever threads this process runs.
     context = multiprocessing.get_context("spawn")
     outcomes = []

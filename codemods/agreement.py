@@ -11,11 +11,9 @@ same thing about every finding (tests/codemods/test_agreement.py).
 
 from __future__ import annotations
 
-import dataclasses
-
 from audit.config import Config
 from audit.findings import ScanResult
-from audit.fixability import SETTLED_BY_PLAN, needs_settling
+from audit.fixability import SETTLED_BY_PLAN, needs_settling, stamped_manual
 from codemods.runner import plan_fixes
 
 
@@ -24,12 +22,12 @@ def settle_fixes(result: ScanResult, config: Config) -> ScanResult:
     it; no file is written."""
     if not needs_settling(result.findings):
         return result  # nothing to plan: the common case, and free
+    return stamped_manual(result, left_alone(result, config))
+
+
+def left_alone(result: ScanResult, config: Config) -> frozenset[str]:
+    """Fingerprints of the findings the dry plan was asked to fix and did not."""
     # CA201's stamp is exact from the scan's own branch analysis; CA101 and CA301 have
     # limits only their codemods see (the loop a search feeds, a wrapper's callers)
     plan = plan_fixes(result, config, SETTLED_BY_PLAN, unsafe=True, verify=False)
-    left = {f.fingerprint for f in plan.left_alone()}
-    findings = tuple(
-        dataclasses.replace(f, fix="manual") if f.fingerprint in left else f
-        for f in result.findings
-    )
-    return dataclasses.replace(result, findings=findings)
+    return frozenset(f.fingerprint for f in plan.left_alone())

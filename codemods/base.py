@@ -28,10 +28,13 @@ from audit.python.scope import ModuleScope, collect_scope
 from audit.python.strings import Evaluator
 from audit.source import python_lines
 from codemods.helper_module import HELPER_MODULE, HelperImport
+from codemods.libcst_speedups import install as _install_libcst_speedups
 from codemods.ship_options import ShipOptions
 
 if TYPE_CHECKING:
     from audit.findings import Finding
+
+_install_libcst_speedups()  # each codemod instance would repeat two searches (see module)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ import ast
 from pathlib import Path
 from typing import Optional, Union
 
-from audit.source import SourceError, decode, read_bytes
+from audit.source import SourceError, decode
+from codemods.plan_inputs import is_file, read_bytes
 
 Literal = Union[str, int]
 
@@ -43,7 +44,7 @@ def _module_file(importer: Path, module: Optional[str], level: int) -> Optional[
         base = _top_of_package(importer)
     candidate = base.joinpath(*parts)
     for path in (candidate.with_suffix(".py"), candidate / "__init__.py"):
-        if path.is_file():
+        if is_file(path):
             return path
     return None
 
@@ -51,7 +52,7 @@ def _module_file(importer: Path, module: Optional[str], level: int) -> Optional[
 def _top_of_package(path: Path) -> Path:
     """The folder an absolute import of the file's own package starts from."""
     directory = path.parent
-    while (directory / "__init__.py").is_file():
+    while is_file(directory / "__init__.py"):
         directory = directory.parent
     return directory
 

@@ -32,7 +32,7 @@ from audit.origin import PRODUCTION, origin_of
 from audit.python.detector import FileContext, detect
 from audit.python.shapes import GUARDS
 from audit.scan_file import apply_suppressions
-from audit.source import SourceError, decode, python_lines, read_bytes
+from audit.source import SourceError, decode, python_lines
 from audit.staged import PlannedWrite, digest
 from codemods.base import AuditCodemod, FixSettings, ManualNote
 from codemods.ca201_after_sale_handling import GuardPendingCancel
@@ -53,6 +53,7 @@ from codemods.helper_module import (
 )
 from codemods.hints import RETIRE_NOTE, manual_hint
 from codemods.import_order import sort_added_import
+from codemods.plan_inputs import exists, is_file, read_bytes, read_text
 from codemods.positions import map_findings, map_notes
 from codemods.registry import fixable_rules, steps
 from codemods.ship_options import ShipOptions, ship_options
@@ -182,7 +183,7 @@ class _Project:
 def _package_root(path: Path) -> Optional[Path]:
     root = None
     directory = path.parent
-    while (directory / "__init__.py").is_file():
+    while is_file(directory / "__init__.py"):
         root = directory
         directory = directory.parent
     return root
@@ -281,9 +282,10 @@ def _plan_fixes(
     for rel, why in sorted(errors.items()):
         files.append(FileFix(result.file_path(rel), rel, "", "", "utf-8", failure=why))
     methods = client_methods(result.facts)
+    folders = _first_file_in_folder(result) if users else {}
     for directory, importers in sorted(users.items()):
         helper = render_helper(methods, us_only=config.markets.us_only)
-        helper_fix = _helper_file(directory, helper, result)
+        helper_fix = _helper_file(directory, helper, folders)
         missing = sorted(
             name
             for fix in importers
@@ -586,11 +588,11 @@ def _module_names(path: Path) -> ModuleNameAndPackage:
     return calculate_module_and_package(str(base), str(path))
 
 
-def _helper_file(directory: Path, text: str, result: ScanResult) -> FileFix:
+def _helper_file(directory: Path, text: str, folders: dict[Path, str]) -> FileFix:
     path = directory / f"{HELPER_MODULE}.py"
-    rel = _display_path(path, result)
-    if path.exists():
-        existing = path.read_text(encoding="utf-8", errors="replace")
+    rel = _display_path(path, folders)
+    if exists(path):
+        existing = read_text(path)
         fix = FileFix(path, rel, existing, existing, "utf-8")
         if MARKER not in existing:
             fix.failure = f"{rel} exists and was not written by cancel-audit; not overwritten"
@@ -598,12 +600,19 @@ def _helper_file(directory: Path, text: str, result: ScanResult) -> FileFix:
     return FileFix(path, rel, "", text, "utf-8", fixed={"helper": 1}, created=True)
 
 
-def _display_path(path: Path, result: ScanResult) -> str:
+def _display_path(path: Path, folders: dict[Path, str]) -> str:
     """The new file's path the way the scan names files: relative to a scanned file."""
+    rel = folders.get(path.parent)
+    return path.as_posix() if rel is None else (Path(rel).parent / path.name).as_posix()
+
+
+def _first_file_in_folder(result: ScanResult) -> dict[Path, str]:
+    """Each scanned folder's first file, in ``result.files`` order (built once a plan:
+    a tree has thousands of files and a plan one helper folder per package)."""
+    folders: dict[Path, str] = {}
     for rel, scanned in result.files.items():
-        if scanned.parent == path.parent:
-            return (Path(rel).parent / path.name).as_posix()
-    return path.as_posix()
+        folders.setdefault(scanned.parent, rel)
+    return folders
 
 
 def planned_write(fix: FileFix) -> PlannedWrite:

@@ -213,7 +213,10 @@ def warn(message: str) -> None:
 
 
 def print_progress(done: int, total: int) -> None:
-    click.echo(f"\rparsing {done}/{total} candidate files", err=True, nl=done == total)
+    line = f"parsing {done}/{total} candidate files"
+    # the last count is wiped: what follows starts on a clean line
+    end = "\r" + " " * len(line) + "\r" if done == total else ""
+    click.echo("\r" + line + end, err=True, nl=False)
 
 
 def progress_callback(quiet: bool) -> Optional[Callable[[int, int], None]]:

@@ -61,7 +61,8 @@ def choose_format(output_format: Optional[str], output_file: Optional[Path]) -> 
 
 def _live_repo(paths: tuple[Path, ...], settings: ScanSettings) -> RepoInput:
     config = settings.config(paths)
-    result = settle(run_scan(settings.scan_request(paths, config), warn=warn), config)
+    request = settings.scan_request(paths, config)
+    result = settle(run_scan(request, warn=warn), config, request.cache_dir)
     fallback = "repository"
     name = repo_name([p.resolve().as_posix() for p in paths], fallback)
     where = ", ".join(p.as_posix() for p in paths)

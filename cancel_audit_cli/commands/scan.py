@@ -138,16 +138,13 @@ def scan(
     baseline = _read_baseline(baseline_file)
     changed = _changed_files(changed_since, paths)
 
+    request = settings.scan_request(paths, config, changed_files=changed)
     try:
-        result = run_scan(
-            settings.scan_request(paths, config, changed_files=changed),
-            progress_callback(bool(options.get("quiet"))),
-            warn,
-        )
+        result = run_scan(request, progress_callback(bool(options.get("quiet"))), warn)
     except Exception as exc:  # an internal error: say so plainly, exit 2
         click.echo(f"cancel-audit: internal error: {type(exc).__name__}: {exc}", err=True)
         ctx.exit(EXIT_ERROR)
-    result = settle(result, config)
+    result = settle(result, config, request.cache_dir)
     if baseline is not None:
         from audit.baseline import apply_baseline, scan_scope
 

@@ -309,6 +309,16 @@ def test_verbosity_after_the_verb_means_what_it_means_before(project: Path, verb
     assert "Found" not in invoke("scan", "-q", ".").output
 
 
+def test_verbose_after_the_verb_shows_skipped_files(project: Path) -> None:
+    write(project, "app.py", REJECT)
+    (project / "blob.py").write_bytes(b"x = 1\n\x00\x01")
+    skipped = "blob.py: skipped: binary file"
+    assert skipped not in invoke("scan", ".").output
+    for words in (("scan", "-v", "."), ("scan", "--verbose", "."), ("-v", "scan", ".")):
+        assert skipped in invoke(*words).output, words
+    assert skipped not in invoke("scan", "-v", "-q", ".").output  # -q prints findings only
+
+
 def test_no_colour_when_not_a_terminal(project: Path) -> None:
     write(project, "app.py", REJECT)
     assert ANSI not in invoke("scan", ".").output  # CliRunner's stdout is not a tty
@@ -364,6 +374,50 @@ def test_colour_on_a_terminal_unless_no_color(project: Path) -> None:
     plain = _scan_on_a_terminal(project, {**env, "NO_COLOR": "1"})
     assert ANSI not in plain
     assert "CA101" in plain
+
+
+def _stderr_of_scan(cwd: Path, *args: str, terminal: bool) -> str:
+    """What a scan writes to stderr when stderr is a pseudo-terminal (or a pipe)."""
+    import pty
+
+    leader, follower = pty.openpty() if terminal else os.pipe()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "audit", *args],
+            cwd=cwd,
+            stdout=subprocess.DEVNULL,
+            stderr=follower,
+            timeout=120,
+        )
+    finally:
+        os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # EIO once the terminal is drained and closed
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    assert done.returncode == 1
+    return b"".join(chunks).decode("utf-8")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_progress_only_on_a_terminal_and_not_when_quiet(project: Path) -> None:
+    write(project, "app.py", REJECT)
+    write(project, "jobs/worker.py", REJECT)
+    shown = _stderr_of_scan(project, "scan", "--no-cache", ".", terminal=True)
+    line = "parsing 2/2 candidate files"
+    assert "parsing 1/2 candidate files" in shown and line in shown
+    # the last count is wiped, so the terminal's line is clean for what follows
+    assert shown.endswith("\r" + " " * len(line) + "\r"), repr(shown)
+    assert "\n" not in shown
+    for quiet in (["-q", "scan"], ["scan", "-q"], ["--quiet", "scan"], ["scan", "--quiet"]):
+        assert _stderr_of_scan(project, *quiet, "--no-cache", ".", terminal=True) == ""
+    assert _stderr_of_scan(project, "scan", "--no-cache", ".", terminal=False) == ""
 
 
 def test_console_script_in_a_real_process(project: Path) -> None:
