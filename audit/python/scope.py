@@ -96,24 +96,28 @@ def collect_scope(module: cst.Module) -> ModuleScope:
 
 
 def _nested_imports(module: cst.Module) -> list[Union[cst.Import, cst.ImportFrom]]:
+    """Imports below the top level, found through statement blocks only (never into
+    expressions: a full tree visit would cost as much as the detector's)."""
     found: list[Union[cst.Import, cst.ImportFrom]] = []
-
-    class Imports(cst.CSTVisitor):
-        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-            return True
-
-        def visit_Import(self, node: cst.Import) -> bool:
-            found.append(node)
-            return False
-
-        def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
-            found.append(node)
-            return False
-
-    for statement in module.body:
-        if not isinstance(statement, cst.SimpleStatementLine):
-            statement.visit(Imports())
-    return found
+    todo: list[cst.CSTNode] = [s for s in module.body if not isinstance(s, cst.SimpleStatementLine)]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+            found.extend(s for s in node.body if isinstance(s, (cst.Import, cst.ImportFrom)))
+        elif isinstance(node, cst.IndentedBlock):
+            todo.extend(node.body)
+        else:  # a compound statement, or its else/except/finally/case part
+            todo.extend(
+                part
+                for part in (getattr(node, "body", None), getattr(node, "orelse", None))
+                if isinstance(part, cst.CSTNode)
+            )
+            todo.extend(getattr(node, "handlers", ()))
+            todo.extend(getattr(node, "cases", ()))
+            finalbody = getattr(node, "finalbody", None)
+            if isinstance(finalbody, cst.CSTNode):
+                todo.append(finalbody)
+    return found[::-1]
 
 
 def _add_import(
