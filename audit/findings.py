@@ -16,6 +16,7 @@ from typing import Any, Optional
 
 from audit.facts import ProjectFacts
 from audit.markets import Markets
+from audit.origin import origin_of
 from audit.replacement import ReplacementLike
 
 SEVERITIES = ("error", "warning", "info")
@@ -76,8 +77,13 @@ class InventoryEntry:
     line: int
     column: int
 
+    @property
+    def origin(self) -> str:
+        """``production``, ``test``, ``fixture`` or ``vendored``, from the path."""
+        return origin_of(self.path)
+
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        return {**dataclasses.asdict(self), "origin": self.origin}
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from typing import Any
 
 from audit.catalog import Catalog
 from audit.findings import InventoryEntry
+from audit.origin import PRODUCTION
 
 # What an endpoint's use means, by the category of the rule that fires on it.
 ENDPOINT_STATUS: dict[str, tuple[int, str]] = {
@@ -36,7 +37,9 @@ def endpoint_map(inventory: Sequence[InventoryEntry], catalog: Catalog) -> list[
     for (name, version, role), entries in groups.items():
         endpoint = catalog.endpoints.get(name)
         rank, status = _endpoint_status(name, catalog)
-        locations = sorted({(e.path, e.line) for e in entries})
+        # production sites first: a test's mock is not where the endpoint is used
+        locations = sorted({(e.origin != PRODUCTION, e.path, e.line) for e in entries})
+        outside = sum(1 for e in entries if e.origin != PRODUCTION)
         rows.append(
             {
                 "endpoint": name,
@@ -45,9 +48,10 @@ def endpoint_map(inventory: Sequence[InventoryEntry], catalog: Catalog) -> list[
                 "version_known": version != "unknown",
                 "role": role,
                 "uses": len(entries),
+                "outside": outside,  # of them in tests, fixtures or vendored SDK copies
                 "status": status,
                 "status_rank": rank,
-                "locations": [f"{path}:{line}" for path, line in locations[:LOCATIONS_SHOWN]],
+                "locations": [f"{path}:{line}" for _, path, line in locations[:LOCATIONS_SHOWN]],
                 "locations_more": max(0, len(locations) - LOCATIONS_SHOWN),
             }
         )

@@ -150,6 +150,23 @@ def test_endpoint_map_groups_and_names_unknown_versions(catalog: Any) -> None:
     assert rows[3]["status"] == "Current"
 
 
+def test_endpoint_map_lists_production_sites_first_and_counts_the_rest(catalog: Any) -> None:
+    inventory = (
+        InventoryEntry("order_list", "202309", "call", "app/jobs.py", 3, 1),
+        InventoryEntry("order_list", "202309", "call", "tests/test_sync.py", 5, 1),
+        InventoryEntry("order_list", "202309", "call", "vendor/sdk/orders.py", 9, 1),
+        InventoryEntry("order_list", "202309", "call", "shop/sync.py", 12, 1),
+    )
+    [row] = _context(ScanResult(inventory=inventory), catalog)["repos"][0]["endpoints"]["rows"]
+    assert row["uses"] == 4 and row["outside"] == 2
+    assert row["locations"] == [
+        "app/jobs.py:3",
+        "shop/sync.py:12",
+        "tests/test_sync.py:5",
+        "vendor/sdk/orders.py:9",
+    ]
+
+
 def test_directory_groups_skip_the_shared_prefix() -> None:
     findings = [
         finding(path="src/shop/cancel.py"),

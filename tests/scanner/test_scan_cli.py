@@ -246,6 +246,7 @@ def test_json_matches_the_documented_schema(project: Path) -> None:
         "path": "app.py",
         "line": REJECT_LINE,
         "column": 12,
+        "origin": "production",
     }
     assert data["errors"] == [{"path": "broken.py", "message": data["errors"][0]["message"]}]
     assert data["skipped"] == [{"path": "blob.py", "reason": "binary file"}]
