@@ -337,18 +337,18 @@ def test_use_color(monkeypatch: pytest.MonkeyPatch) -> None:
     assert use_color(no_color_flag=False) is False
 
 
-def _scan_on_a_terminal(cwd: Path, env: dict[str, str]) -> str:
+def _run_on(
+    cwd: Path, args: list[str], stream: str, terminal: bool, env: Optional[dict[str, str]] = None
+) -> str:
+    """What ``cancel-audit ARGS`` writes to ``stream`` ("stdout" or "stderr") when that
+    stream is a pseudo-terminal (or a pipe); the other stream is discarded."""
     import pty
 
-    leader, follower = pty.openpty()
+    leader, follower = pty.openpty() if terminal else os.pipe()
+    streams = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, stream: follower}
     try:
         done = subprocess.run(
-            [sys.executable, "-m", "audit", "scan", "."],
-            cwd=cwd,
-            stdout=follower,
-            stderr=subprocess.DEVNULL,
-            env=env,
-            timeout=120,
+            [sys.executable, "-m", "audit", *args], cwd=cwd, env=env, timeout=120, **streams
         )
     finally:
         os.close(follower)
@@ -364,6 +364,10 @@ def _scan_on_a_terminal(cwd: Path, env: dict[str, str]) -> str:
     os.close(leader)
     assert done.returncode == 1
     return b"".join(chunks).decode("utf-8")
+
+
+def _scan_on_a_terminal(cwd: Path, env: dict[str, str]) -> str:
+    return _run_on(cwd, ["scan", "."], "stdout", terminal=True, env=env)
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
@@ -379,31 +383,7 @@ def test_colour_on_a_terminal_unless_no_color(project: Path) -> None:
 
 def _stderr_of_scan(cwd: Path, *args: str, terminal: bool) -> str:
     """What a scan writes to stderr when stderr is a pseudo-terminal (or a pipe)."""
-    import pty
-
-    leader, follower = pty.openpty() if terminal else os.pipe()
-    try:
-        done = subprocess.run(
-            [sys.executable, "-m", "audit", *args],
-            cwd=cwd,
-            stdout=subprocess.DEVNULL,
-            stderr=follower,
-            timeout=120,
-        )
-    finally:
-        os.close(follower)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:  # EIO once the terminal is drained and closed
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(leader)
-    assert done.returncode == 1
-    return b"".join(chunks).decode("utf-8")
+    return _run_on(cwd, list(args), "stderr", terminal=terminal)
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
