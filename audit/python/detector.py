@@ -23,7 +23,6 @@ from audit.findings import Finding, InventoryEntry
 from audit.markets import Markets
 from audit.origin import PRODUCTION, marked, origin_of
 from audit.python.adoption import ADOPTION_ENDPOINT, WEBHOOK_ENDPOINT, adoption_fields, webhook_test
-from audit.python.denials import names_a_denial
 from audit.python.matchers import (
     EndpointUse,
     call_use,
@@ -33,7 +32,8 @@ from audit.python.matchers import (
     path_use,
     route_pattern_use,
 )
-from audit.python.model_builder import PENDING, is_signing_name
+from audit.python.model_builder import PENDING
+from audit.python.names import is_signing_name, names_a_denial
 from audit.python.project_model import ProjectModel
 from audit.python.receivers import call_shape, receiver_names
 from audit.python.scope import ModuleScope, collect_scope

@@ -19,24 +19,8 @@ from typing import Optional, Union
 
 from audit.catalog import HOLE, Catalog
 from audit.python.ast_values import MARK, AstStrings, dotted, fill, has_marker, marker
+from audit.python.names import is_signing_name
 from audit.python.project_model import CallShape, ProjectModel, Wrapper
-
-# A request's URL handed to a signing function is not a request of its own (and a
-# signing test vector is no call of the endpoint at all). ``generate_sign``, ``cal_sign``,
-# ``get_signature`` and ``hmac_sha256`` sign; ``_call_signed``, ``post_signed_with_shop``
-# and ``signed_request`` send a signed request, and ``call_design`` signs nothing.
-_SIGNING_WORDS = frozenset({"sign", "signature", "signer", "hmac", "digest"})
-_SENDING_WORDS = frozenset(
-    {"signed", "call", "post", "put", "patch", "send", "fetch", "invoke", "execute", "http", "api"}
-)
-_NAME_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
-
-
-def is_signing_name(name: str) -> bool:
-    """Whether a function of this name computes a signature rather than sending."""
-    words = {word.lower() for word in _NAME_WORD.findall(name)}
-    return bool(words & _SIGNING_WORDS) and not words & _SENDING_WORDS
-
 
 PENDING = re.compile(r"pending", re.IGNORECASE)
 _OTHER_ROUNDS = 2  # wrappers of wrappers: deeper callers are jobs and entry points
