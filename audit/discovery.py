@@ -92,7 +92,11 @@ class _Ignore:
     spec: Any  # pathspec.GitIgnoreSpec
 
     def verdict(self, path: Path, is_dir: bool) -> Optional[bool]:
-        rel = path.relative_to(self.base).as_posix() + ("/" if is_dir else "")
+        # the walk's paths are the base's own children: no relative_to per entry
+        text, base = str(path), str(self.base).rstrip(os.sep) + os.sep
+        inside = text[len(base) :] if text.startswith(base) else None
+        rel = (inside or path.relative_to(self.base).as_posix()).replace(os.sep, "/")
+        rel += "/" if is_dir else ""
         include: Optional[bool] = self.spec.check_file(rel).include
         return include
 
@@ -186,8 +190,13 @@ def _is_file(path: Path) -> bool:
         return False
 
 
-def _is_virtualenv(path: Path) -> bool:
-    return _is_file(path / "pyvenv.cfg")
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    """``entry.is_dir()``; True when that cannot be told, so the entry's own checks
+    report why."""
+    try:
+        return entry.is_dir(follow_symlinks=True)
+    except OSError:
+        return True
 
 
 # What a package manager leaves in the vendor/ folder it fills (Composer, Go modules,
@@ -269,9 +278,12 @@ class _Walker:
                     break
             if ignores and self.tree_root != parent and self.ignored(self.tree_root, True, ignores):
                 ignores = []  # a folder named on the command line is scanned all the same
-        yield from self._walk_dir(self.tree_root, _relative(self.tree_root, self.display), ignores)
+        root_rel = _relative(self.tree_root, self.display)
+        yield from self._walk_dir(self.tree_root, root_rel, ignores, is_root=True)
 
-    def _walk_dir(self, directory: Path, rel: str, ignores: list[_Ignore]) -> Iterator[Discovered]:
+    def _walk_dir(
+        self, directory: Path, rel: str, ignores: list[_Ignore], is_root: bool = False
+    ) -> Iterator[Discovered]:
         """``rel``: the folder as findings show it (its children's names are added to it,
         which is what ``_relative`` would give, without a ``relative_to`` per file)."""
         try:
@@ -284,17 +296,26 @@ class _Walker:
             yield Skipped(rel, "folder already scanned (a loop?)")
             return
         self.visited.add(key)
-        if self.options.gitignore and _is_file(directory / ".gitignore"):
-            spec = _read_ignore_file(directory / ".gitignore")
-            if spec is not None:
-                ignores = [*ignores, _Ignore(directory, spec)]
         try:
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
         except OSError as exc:
             yield FileError(rel, f"cannot read directory: {exc.strerror}")
             return
+        # The folder's own marker files come from its listing: a stat each would cost
+        # two system calls per folder of the tree.
+        names = {entry.name for entry in entries}
+        if not is_root and "pyvenv.cfg" in names and _is_file(directory / "pyvenv.cfg"):
+            yield Skipped(rel + "/", "virtualenv")
+            return
+        gitignore = directory / ".gitignore"
+        if self.options.gitignore and ".gitignore" in names and _is_file(gitignore):
+            spec = _read_ignore_file(gitignore)
+            if spec is not None:
+                ignores = [*ignores, _Ignore(directory, spec)]
         prefix = "" if rel in ("", ".") else rel.rstrip("/") + "/"
         for entry in entries:
+            if not self._reads(entry.name) and not _is_folder(entry):
+                continue  # most of a tree: answered without a generator per entry
             yield from self._entry(directory, prefix, entry, ignores)
 
     def _entry(
@@ -339,9 +360,6 @@ class _Walker:
             yield Skipped(rel + ("/" if is_dir else ""), "excluded by --exclude/config")
             return
         if is_dir:
-            if _is_virtualenv(path):
-                yield Skipped(rel + "/", "virtualenv")
-                return
             yield from self._walk_dir(path, rel, ignores)
         elif is_file:
             # the walk's folders are real paths, so a file that is no symlink is where it is
@@ -379,7 +397,7 @@ def discover(paths: list[Path], options: DiscoveryOptions) -> Iterator[Discovere
     A file named explicitly is scanned even when .gitignore or --exclude would skip it
     (as ruff and flake8 do); it must still be Python and within the size cap.
     """
-    seen: set[Path] = set()
+    seen: set[str] = set()  # resolved paths: a str hashes faster than a Path
     real_path = _RealPaths()
     shared = common_display_root(paths) if len(paths) > 1 else None
     for path in paths:
@@ -387,9 +405,9 @@ def discover(paths: list[Path], options: DiscoveryOptions) -> Iterator[Discovere
             for item in _Walker(path, options, shared).walk():
                 if isinstance(item, SourceFile):
                     real = item.real or real_path(item.path)
-                    if real in seen:
+                    if str(real) in seen:
                         continue
-                    seen.add(real)
+                    seen.add(str(real))
                     if item.real is None:
                         item = dataclasses.replace(item, real=real)
                 yield item
@@ -399,6 +417,6 @@ def discover(paths: list[Path], options: DiscoveryOptions) -> Iterator[Discovere
             if not walker._reads(path.name):
                 yield Skipped(rel, "not a file cancel-audit reads (see README: languages)")
                 continue
-            if path.resolve() not in seen:
-                seen.add(path.resolve())
+            if str(path.resolve()) not in seen:
+                seen.add(str(path.resolve()))
                 yield from walker._file(path, rel)

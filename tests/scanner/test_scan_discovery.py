@@ -105,6 +105,18 @@ def test_tool_dependency_and_build_folders_are_skipped(project: Path) -> None:
     assert not any(p.startswith((".git", "__pycache__")) for p in reasons)
 
 
+def test_a_virtualenv_named_on_the_command_line_is_scanned(project: Path) -> None:
+    write(project, "env1/pyvenv.cfg", "home = /usr/bin\n")
+    write(project, "env1/tools/mod.py", REJECT)
+    write(project, "env1/tools/env2/pyvenv.cfg", "home = /usr/bin\n")  # one inside it is not
+    write(project, "env1/tools/env2/mod.py", REJECT)
+
+    _, data = scan_json("env1")
+
+    assert paths_found(data) == {"env1/tools/mod.py"}
+    assert skipped(data) == {"env1/tools/env2/": "virtualenv"}
+
+
 def test_exclude_is_repeatable_and_merges_with_config(project: Path) -> None:
     write(project, "app.py", REJECT)
     write(project, "vendor/sdk.py", REJECT)
