@@ -18,10 +18,11 @@ from audit.catalog import Catalog
 from audit.config import Config
 from audit.discovery import SourceFile
 from audit.facts import FunctionFact
+from audit.file_reads import read_each
 from audit.findings import FileError, Finding, InventoryEntry
 from audit.multi_search import any_of
 from audit.prefilter import Prefilter
-from audit.source import SourceError, decode, python_lines, read_bytes
+from audit.source import SourceError, decode, python_lines
 from audit.suppressions import Suppression
 
 if TYPE_CHECKING:
@@ -63,22 +64,27 @@ def read_matching(
         cache.prefetch(files, "mentions", key)
     found: list[Candidate] = []
     rest: list[SourceFile] = []
+    unknown: list[SourceFile] = []
     for file in files:
         if cache is not None and cache.known(file, "mentions", key) is False:
             rest.append(file)  # unchanged since a run that asked the same question
-            continue
-        try:
-            data = read_bytes(file.path)
-        except SourceError as exc:
-            errors.append(FileError(file.rel, str(exc)))
-            continue
-        matched = (mentions_one is None or mentions_one(data)) and bool(pattern.search(data))
-        if cache is not None:
-            cache.put("mentions", cache.hashed(file, data), key, matched)
-        if matched:
-            found.append(Candidate(file, data, prefilter.has_context(data)))
         else:
-            rest.append(file)
+            unknown.append(file)
+
+    def judge(data: bytes) -> tuple[bool, bool]:
+        matched = (mentions_one is None or mentions_one(data)) and bool(pattern.search(data))
+        return matched, matched
+
+    for read in read_each(unknown, judge, cache.hashed if cache is not None else None):
+        if read.verdict is None:
+            errors.append(FileError(read.file.rel, read.error))
+            continue
+        if cache is not None:
+            cache.put("mentions", read.digest, key, read.verdict)
+        if read.data is not None:
+            found.append(Candidate(read.file, read.data, prefilter.has_context(read.data)))
+        else:
+            rest.append(read.file)
     return found, rest
 
 

@@ -30,6 +30,7 @@ from audit.discovery import (
     project_root,
 )
 from audit.facts import merge_facts
+from audit.file_reads import read_each
 from audit.findings import (
     CONFIDENCE_RANK,
     FileError,
@@ -43,7 +44,7 @@ from audit.fixability import stamp_fixes
 from audit.prefilter import Prefilter
 from audit.python.project_files import with_project_model
 from audit.scan_file import Candidate, FileOutcome, ScanJob, read_matching, scan_file
-from audit.source import SourceError, looks_binary, read_bytes
+from audit.source import looks_binary
 
 ProgressCallback = Callable[[int, int], None]
 T = TypeVar("T")
@@ -300,6 +301,7 @@ class _ReadVerdict:
 
     constants: dict[str, Union[str, int]]
     binary: bool = False
+    has_context: bool = False  # only a candidate's is asked, and candidates are not kept
 
 
 def _read_phase(
@@ -317,36 +319,58 @@ def _read_phase(
     key = prefilter.key() if cache is not None else ""
     if cache is not None:
         cache.prefetch(files, "read", key)
-    for file in files:
-        known: Optional[_ReadVerdict] = cache.known(file, "read", key) if cache else None
-        if known is not None:
-            constants.update(known.constants)
-            if known.binary:
+    # What the cache knows is taken in file order with what is read, so that a constant
+    # defined twice keeps the same (last) value either way.
+    known: dict[int, _ReadVerdict] = {}
+    unknown: list[SourceFile] = []
+    for index, file in enumerate(files):
+        verdict = cache.known(file, "read", key) if cache is not None else None
+        if verdict is not None:
+            known[index] = verdict
+        else:
+            unknown.append(file)
+    hashed = cache.hashed if cache is not None else None
+    reads = iter(read_each(unknown, _judge_bytes(prefilter), hashed))
+    for index, file in enumerate(files):
+        remembered = known.get(index)
+        if remembered is not None:
+            constants.update(remembered.constants)
+            if remembered.binary:
                 skipped.append(Skipped(file.rel, "binary file"))
             else:
                 others.append(file)
             continue
-        try:
-            data = read_bytes(file.path)
-        except SourceError as exc:
-            errors.append(FileError(file.rel, str(exc)))
+        read = next(reads)
+        if read.verdict is None:
+            errors.append(FileError(file.rel, read.error))
             continue
-        digest = cache.hashed(file, data) if cache is not None else ""
-        if looks_binary(data):
+        if read.verdict.binary:
             skipped.append(Skipped(file.rel, "binary file"))
-            if cache is not None:
-                cache.put("read", digest, key, _ReadVerdict({}, binary=True))
-            continue
-        # Any module may define API_VERSION or an error-code constant that others import.
-        found = prefilter.project_constants(data)
-        constants.update(found)
-        if prefilter.is_candidate(data):
-            candidates.append(Candidate(file, data, prefilter.has_context(data)))
         else:
+            # Any module may define API_VERSION or an error-code constant others import.
+            constants.update(read.verdict.constants)
+            if read.data is not None:
+                candidates.append(Candidate(file, read.data, read.verdict.has_context))
+                continue
             others.append(file)
-            if cache is not None:
-                cache.put("read", digest, key, _ReadVerdict(found))
+        if cache is not None:
+            cache.put("read", read.digest, key, read.verdict)
     return candidates, constants, others
+
+
+def _judge_bytes(prefilter: Prefilter) -> Callable[[bytes], tuple[_ReadVerdict, bool]]:
+    """The read phase's verdict on a file's bytes, and whether to keep them (a
+    candidate's are parsed next). Runs on the reading threads."""
+
+    def judge(data: bytes) -> tuple[_ReadVerdict, bool]:
+        if looks_binary(data):
+            return _ReadVerdict({}, binary=True), False
+        candidate, constants = prefilter.survey(data)
+        if candidate:
+            return _ReadVerdict(constants, has_context=prefilter.has_context(data)), True
+        return _ReadVerdict(constants), False
+
+    return judge
 
 
 def _constant_users(

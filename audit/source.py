@@ -47,7 +47,7 @@ def read_bytes(path: Path) -> bytes:
 
 def looks_binary(data: bytes) -> bool:
     """Text files never contain NUL bytes; compiled and image files almost always do."""
-    return b"\x00" in data[:_BINARY_PROBE]
+    return data.find(b"\x00", 0, _BINARY_PROBE) >= 0  # no copy of the probed bytes
 
 
 def decode(data: bytes) -> DecodedSource:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from audit import scanner
+from audit import file_reads, source
 from audit.markets import Markets
 from tests.polyglot.conftest import scan_paths
 
@@ -109,13 +109,13 @@ def test_a_non_matching_file_is_read_once_and_never_parsed(
     write(tmp_path, "clean.ts", "export const add = (a: number, b: number) => a + b;\n")
     write(tmp_path, "errors.py", "AFTER_SALE = 21011007\n")  # makes the scan look for users
     reads: list[str] = []
-    real = scanner.read_bytes
+    real = source.read_bytes
 
     def counting(path: Path) -> bytes:
         reads.append(path.name)
         return real(path)
 
-    monkeypatch.setattr(scanner, "read_bytes", counting)
+    monkeypatch.setattr(file_reads, "read_bytes", counting)  # the scan's one reading loop
     result = scan_paths(tmp_path)
     assert reads.count("clean.ts") == 1
     assert result.files_parsed == 1  # errors.py only

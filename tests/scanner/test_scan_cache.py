@@ -43,8 +43,7 @@ def _reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
         seen.append(path)
         return real(path)
 
-    for module in (scanner, sys.modules["audit.scan_file"]):
-        monkeypatch.setattr(module, "read_bytes", counting)
+    monkeypatch.setattr(sys.modules["audit.file_reads"], "read_bytes", counting)
     return seen
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from audit.catalog import load_catalog
 from audit.config import apply_to_catalog, parse_config
-from audit.multi_search import any_of, has_automaton
+from audit.multi_search import any_of, each_place, has_automaton
 from audit.prefilter import Prefilter
 
 CATALOG = load_catalog()
@@ -113,3 +113,62 @@ def test_any_of_without_needles_finds_nothing(automaton: bool) -> None:
     assert not any_of([], automaton)(b"anything")
     assert not any_of([b""], automaton)(b"anything")  # an empty needle is not "everywhere"
     assert any_of([b"", b"ship"], automaton)(b"/ship")
+
+
+def whole_file_constants(prefilter: Prefilter, data: bytes) -> dict[str, object]:
+    """What the constant pattern finds run over the whole file (the obvious, slow way)."""
+    found: dict[str, object] = {}
+    for match in prefilter.constants.finditer(data):
+        if match.group(3) is not None:
+            found[match.group(1).decode()] = int(match.group(3).replace(b"_", b""))
+        else:
+            text = match.group(2).decode()
+            code = text.replace("_", "")
+            found[match.group(1).decode()] = int(code) if code in ("21011007",) else text
+    return found
+
+
+def test_constants_are_found_only_where_the_whole_file_pattern_finds_them(
+    prefilter: Prefilter,
+) -> None:
+    # The prefilter tries the pattern only on lines holding a possible value.
+    message = CATALOG.messages[0].encode()
+    lines = [
+        b'API_VERSION = "202309"',
+        b"API_VERSION = '202406'  # newer",
+        b"AFTER_SALE = 21_011_007",
+        b'LEGACY = r"21011007"',
+        b'MESSAGE = "' + message + b'"',
+        b"YEAR = 2023",
+        b'DATE = "2023-09-01"',
+        b"x = 21011007",
+        b"    NESTED: int = 21011007",
+        b'TEXT = "see 202309"',
+    ]
+    samples = [path.read_bytes() for path in sorted(EXAMPLES.rglob("*.py"))]
+    rng = random.Random(20231001)
+    for _ in range(300):
+        picked = [rng.choice(lines) for _ in range(rng.randint(1, 6))]
+        ending = rng.choice([b"\n", b"\r\n"])
+        samples.append(ending.join(picked) + rng.choice([b"", ending]))
+    for sample in samples:
+        assert prefilter.project_constants(sample) == whole_file_constants(prefilter, sample)
+    assert prefilter.project_constants(b'MESSAGE = "' + message + b'"') == {
+        "MESSAGE": message.decode()
+    }
+
+
+def test_a_survey_answers_both_questions_at_once(prefilter: Prefilter) -> None:
+    source = b'API_VERSION = "202309"\nclient.reject_cancellation(cid)\n'
+    assert prefilter.survey(source) == (True, {"API_VERSION": "202309"})
+    assert prefilter.survey(b'API_VERSION = "202309"\n') == (False, {"API_VERSION": "202309"})
+    assert prefilter.survey(b"nothing here\n") == (False, {})
+
+
+@pytest.mark.parametrize("automaton", [True, False])
+def test_each_place_finds_every_occurrence_overlaps_included(automaton: bool) -> None:
+    places = each_place([b"ab", b"b", b"abc"], automaton)
+    assert sorted(places(b"xabcab")) == [(0, 1), (0, 4), (1, 2), (1, 5), (2, 1)]
+    assert places(b"nothing") == []
+    with pytest.raises(ValueError):
+        each_place([b"", b"a"], automaton)
