@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Optional
 
@@ -39,7 +39,12 @@ class PathTemplate:
     endpoint: str
     template: str
     strong: bool
-    regex: re.Pattern[str]
+    pattern: str  # what ``regex`` compiles
+
+    @cached_property
+    def regex(self) -> re.Pattern[str]:
+        # compiled on first use: a scan that matches no path never pays for ~70 of them
+        return re.compile(self.pattern)
 
     @property
     def specificity(self) -> int:
@@ -250,7 +255,7 @@ def compile_template(endpoint: str, template: str, strong: bool) -> PathTemplate
     # A relative template must start at a path boundary so "precancellations/x/reject"
     # does not count; an absolute one starts with "/" and is its own boundary.
     head = "" if template.startswith("/") else r"(?:^|(?<=[/\x00*\s]))"
-    return PathTemplate(endpoint, template, strong, re.compile(head + "".join(out) + _TAIL))
+    return PathTemplate(endpoint, template, strong, head + "".join(out) + _TAIL)
 
 
 def _longest_literal(template: str) -> str:

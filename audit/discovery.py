@@ -17,8 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional, Union
 
-import pathspec
-
 from audit.findings import FileError, Skipped
 from audit.polyglot.languages import is_read
 
@@ -179,6 +177,12 @@ def _read_ignore_file(path: Path) -> Optional[Any]:
         lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
         return None
+    return _gitignore_spec(lines)
+
+
+def _gitignore_spec(lines: list[str]) -> Any:
+    import pathspec  # deferred: most trees scanned have no .gitignore and no --exclude
+
     return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
@@ -234,7 +238,7 @@ class _Walker:
         self.tree_root = root.resolve()
         self.display = display or display_root(root)
         self.options = options
-        self.exclude = pathspec.GitIgnoreSpec.from_lines(options.exclude)
+        self.exclude = _gitignore_spec(list(options.exclude)) if options.exclude else None
         self.visited: set[tuple[int, int]] = set()
 
     def _reads(self, name: str) -> bool:
@@ -242,7 +246,7 @@ class _Walker:
 
     def excluded(self, path: Path, is_dir: bool) -> bool:
         """Globs match relative to the working directory, the scanned folder or the config."""
-        if not self.options.exclude:
+        if self.exclude is None:
             return False
         suffix = "/" if is_dir else ""
         candidates = {_relative(path, self.display), _relative(path, self.tree_root)}
