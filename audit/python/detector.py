@@ -351,6 +351,11 @@ class _Visitor(cst.CSTVisitor):
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         self._skip.add(id(node.target))
+        if not self._in_function() and isinstance(node.target, cst.Name):
+            self._defining = node.target.value  # PROHIBIDAS: tuple[...] = (...)
+
+    def leave_AnnAssign(self, original_node: cst.AnnAssign) -> None:
+        self._defining = None
 
     def visit_Param(self, node: cst.Param) -> None:
         self._skip.add(id(node.name))

@@ -29,6 +29,31 @@ _DENIAL_WORDS = frozenset(
         "refuse",
         "refused",
         "banned",
+        "prohibit",
+        "prohibited",
+        # TikTok Shop integrators write in their own language: Spanish and Portuguese
+        # (PROHIBIDAS, rotas_proibidas), French, Italian, German
+        "prohibido",
+        "prohibidos",
+        "prohibida",
+        "prohibidas",
+        "proibido",
+        "proibidos",
+        "proibida",
+        "proibidas",
+        "bloqueado",
+        "bloqueados",
+        "bloqueada",
+        "bloqueadas",
+        "interdit",
+        "interdits",
+        "interdite",
+        "interdites",
+        "vietato",
+        "vietati",
+        "vietate",
+        "verboten",
+        "gesperrt",
     }
 )
 # A request's URL handed to a signing function is not a request of its own (and a

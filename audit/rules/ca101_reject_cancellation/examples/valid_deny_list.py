@@ -11,8 +11,13 @@ DENIED_ROUTES = frozenset(
     }
 )
 
+# the same list as another integrator wrote it: annotated, and in Spanish
+RUTAS_PROHIBIDAS: tuple[tuple[str, str], ...] = (
+    ("POST", "/return_refund/202309/cancellations/{cancel_id}/reject"),
+)
+
 
 def forward(session: requests.Session, method: str, template: str, path: str, **kw):
-    if (method, template) in DENIED_ROUTES:
+    if (method, template) in DENIED_ROUTES or (method, template) in RUTAS_PROHIBIDAS:
         raise PermissionError(f"{method} {template} is a write; this gateway only reads")
     return session.request(method, API + path, **kw)
