@@ -26,7 +26,7 @@ from cancel_audit_cli.commands.options import (
     warn,
     write_output,
 )
-from cancel_audit_cli.commands.settle import settle
+from cancel_audit_cli.commands.settle import sarif_fixes, settle
 
 if TYPE_CHECKING:
     from audit.baseline import Baseline
@@ -151,9 +151,8 @@ def scan(
         result = apply_baseline(result, baseline, scan_scope(paths, config.rule_enabled, changed))
 
     if "sarif" in (output_format, *(name for name, _ in outputs)):
-        from codemods.sarif_fixes import sarif_fixes  # deferred: only SARIF carries fixes
-
-        result = dataclasses.replace(result, fixes=sarif_fixes(result, config))
+        fixes = sarif_fixes(result, config, request.cache_dir)  # only SARIF carries fixes
+        result = dataclasses.replace(result, fixes=fixes)
 
     catalog = apply_to_catalog(config, load_catalog())
     context = RenderContext(

@@ -8,7 +8,8 @@ through here.
 The plan's answer (which findings it left alone) is kept in the scan cache, kind
 ``settled``: keyed by the tool build, the codemods' code, the config and the scan result
 the plan starts from, and stored with what the plan read on disk (``plan_inputs``); it is
-reused only while every one of those files holds the same bytes.
+reused only while every one of those files holds the same bytes. SARIF's fixes (the
+plan's edits) are kept the same way, kind ``sarif-fixes``.
 """
 
 from __future__ import annotations
@@ -16,14 +17,17 @@ from __future__ import annotations
 import importlib.util
 import os
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional, TypeVar
 
 from audit.cache import ScanCache, code_digest, content_digest, stable_key
 from audit.config import Config
 from audit.findings import ScanResult
 from audit.fixability import needs_settling, stamped_manual
+from audit.replacement import Replacement
 
 KIND = "settled"
+SARIF_KIND = "sarif-fixes"
+T = TypeVar("T")
 
 
 def settle(result: ScanResult, config: Config, cache_dir: Optional[Path] = None) -> ScanResult:
@@ -43,21 +47,52 @@ def settle(result: ScanResult, config: Config, cache_dir: Optional[Path] = None)
         cache.close()
 
 
+def sarif_fixes(
+    result: ScanResult, config: Config, cache_dir: Optional[Path] = None
+) -> dict[str, list[Replacement]]:
+    """The fixes SARIF attaches to ``result``'s findings (``codemods.sarif_fixes``), from
+    the cache in ``cache_dir`` while nothing the plan read has changed."""
+
+    def plan() -> dict[str, list[Replacement]]:
+        from codemods.sarif_fixes import sarif_fixes as planned  # deferred: libcst
+
+        return planned(result, config)
+
+    cache = ScanCache.open(cache_dir) if cache_dir is not None else None
+    if cache is None:
+        return plan()
+    try:
+        return _remembered(SARIF_KIND, result, config, cache, plan)
+    finally:
+        cache.close()
+
+
 def _left_alone(result: ScanResult, config: Config, cache: ScanCache) -> frozenset[str]:
+    def plan() -> frozenset[str]:
+        from codemods import agreement  # deferred: libcst and the codemods
+
+        return agreement.left_alone(result, config)
+
+    return _remembered(KIND, result, config, cache, plan)
+
+
+def _remembered(
+    kind: str, result: ScanResult, config: Config, cache: ScanCache, plan: Callable[[], T]
+) -> T:
+    """``plan()``'s answer as stored under ``kind``, or a new one (then stored), when a
+    file the stored plan read or looked for has changed."""
     from codemods import plan_inputs  # no libcst: checking a stored answer stays cheap
 
     key = _plan_key(result, config)
-    stored = cache.get(KIND, key, "")
+    stored = cache.get(kind, key, "")
     if stored is not None:
-        inputs, left = stored
+        inputs, answer = stored
         if inputs.unchanged():
-            return frozenset(left)
-    from codemods import agreement  # deferred: libcst and the codemods
-
+            return answer  # type: ignore[no-any-return]
     with plan_inputs.recording() as inputs:
-        left = agreement.left_alone(result, config)
-    cache.put(KIND, key, "", (inputs, left))
-    return left
+        answer = plan()
+    cache.put(kind, key, "", (inputs, answer))
+    return answer
 
 
 def _plan_key(result: ScanResult, config: Config) -> str:

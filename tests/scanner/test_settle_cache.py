@@ -13,8 +13,9 @@ import codemods.agreement as agreement
 from audit.cache import DATABASE
 from audit.config import Config
 from audit.findings import ScanResult
+from audit.replacement import Replacement
 from audit.scanner import ScanOptions, scan
-from cancel_audit_cli.commands.settle import settle
+from cancel_audit_cli.commands.settle import sarif_fixes, settle
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -134,3 +135,34 @@ def test_the_cache_keeps_one_settled_entry(tmp_path: Path) -> None:
     with sqlite3.connect(tmp_path / "cache" / DATABASE) as db:
         kinds = dict(db.execute("SELECT kind, COUNT(*) FROM entries GROUP BY kind").fetchall())
     assert kinds["settled"] == 1
+
+
+def test_sarif_fixes_come_from_the_cache_while_the_plan_inputs_are_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import codemods.sarif_fixes as planned
+
+    runs: list[int] = []
+    real = planned.sarif_fixes
+
+    def counting(result: ScanResult, config: Config) -> dict[str, list[Replacement]]:
+        runs.append(1)
+        return real(result, config)
+
+    monkeypatch.setattr(planned, "sarif_fixes", counting)
+    root = _copy("signed_sync_oms", tmp_path)
+    cache = tmp_path / "cache"
+
+    def fixes(cache_dir: Path | None) -> dict[str, list[Replacement]]:
+        config = Config()
+        return sarif_fixes(_settled(root, cache_dir, config), config, cache_dir)
+
+    uncached = fixes(None)
+    assert uncached  # the example has safe rewrites: SARIF carries them
+    assert fixes(cache) == fixes(cache) == uncached
+    assert len(runs) == 2  # the uncached one and the first cached one
+
+    client = root / "harbor_oms" / "tiktok" / "client.py"
+    client.write_text(client.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert fixes(cache) == fixes(None)
+    assert len(runs) == 4
