@@ -10,10 +10,9 @@ can lean on context found in another.
 from __future__ import annotations
 
 import os
-import re
 import sys
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional, TypeVar, Union
@@ -22,7 +21,6 @@ from audit.cache import ScanCache, stable_key
 from audit.catalog import load_catalog
 from audit.config import Config, apply_to_catalog
 from audit.discovery import (
-    PYTHON_SUFFIXES,
     DiscoveryOptions,
     SourceFile,
     discover,
@@ -43,7 +41,7 @@ from audit.findings import (
 from audit.fixability import stamp_fixes
 from audit.prefilter import Prefilter
 from audit.python.project_files import with_project_model
-from audit.scan_file import Candidate, FileOutcome, ScanJob, read_matching, scan_file
+from audit.scan_file import Candidate, FileOutcome, ScanJob, scan_file
 from audit.source import looks_binary
 
 ProgressCallback = Callable[[int, int], None]
@@ -137,9 +135,11 @@ def _scan(
     # are reported: errors.py defines AFTER_SALE whether or not it changed.
     candidates, constants, others = _read_phase(files, prefilter, skipped, errors, cache)
     # What the project defines for itself (wrappers, path builders, join templates) and
-    # the files that call it: read once more with CPython's ast, never with libcst.
+    # the files that call it: read once more with CPython's ast, never with libcst. The
+    # same read finds the modules that only import an error-code constant (AFTER_SALE).
+    code_names = [name for name, value in constants.items() if value in catalog.codes]
     catalog, candidates, others = with_project_model(
-        catalog, prefilter, candidates, others, errors, cache
+        catalog, prefilter, candidates, others, errors, cache, code_names
     )
     project_has_context = any(c.has_context for c in candidates)
     if options.changed_files is not None:
@@ -148,10 +148,6 @@ def _scan(
         candidates = [c for c in candidates if c.file.path.resolve() in changed]
         others = [f for f in others if f.path.resolve() in changed]
     files_read = len(candidates) + len(others)  # binary and unreadable files are not scanned
-    code_names = [name for name, value in constants.items() if value in catalog.codes]
-    if code_names:  # Python modules importing the constant; other files were read once
-        python = [f for f in others if f.path.name.endswith(PYTHON_SUFFIXES)]
-        candidates.extend(_constant_users(python, code_names, prefilter, errors, cache))
 
     job = ScanJob(catalog, config, project_has_context, constants)
     outcomes = _scan_with_cache(candidates, job, config.jobs, progress, cache)
@@ -371,16 +367,3 @@ def _judge_bytes(prefilter: Prefilter) -> Callable[[bytes], tuple[_ReadVerdict, 
         return _ReadVerdict(constants), False
 
     return judge
-
-
-def _constant_users(
-    files: Iterable[SourceFile],
-    names: list[str],
-    prefilter: Prefilter,
-    errors: list[FileError],
-    cache: Optional[ScanCache] = None,
-) -> list[Candidate]:
-    """Files that only use an error-code constant defined elsewhere (``from .errors import
-    AFTER_SALE``) hold no catalog fragment; find them by the constant's name."""
-    pattern = re.compile(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in names) + rb")\b")
-    return read_matching(files, pattern, prefilter, errors, names, cache)[0]
