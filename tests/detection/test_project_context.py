@@ -27,6 +27,36 @@ def test_error_code_constant_used_from_another_module(tmp_path: Path) -> None:
     assert found == [("errors.py", 1, "CA201"), ("job.py", 4, "CA201")]
 
 
+def test_constant_users_are_found_beside_the_callers_of_project_wrappers(
+    tmp_path: Path,
+) -> None:
+    # one read of the rest of the tree finds both: a module calling the project's
+    # wrapper, and one that only compares with the imported constant
+    write(tmp_path, "errors.py", "AFTER_SALE_PENDING = 21011007\n")
+    write(
+        tmp_path,
+        "client.py",
+        "def refuse(t, cid):\n"
+        '    return t.post(f"/return_refund/202309/cancellations/{cid}/reject")\n',
+    )
+    write(tmp_path, "worker.py", "from .client import refuse\n\ndef run(t, c):\n    refuse(t, c)\n")
+    write(
+        tmp_path,
+        "retry.py",
+        "from .errors import AFTER_SALE_PENDING\n\n"
+        "def handle(exc):\n"
+        "    return exc.code == AFTER_SALE_PENDING\n",
+    )
+    write(tmp_path, "errors.pyi", "AFTER_SALE_PENDING: int\n")  # a stub: nothing to scan
+    write(tmp_path, "other.py", "def unrelated():\n    return 1\n")
+    result = scan(ScanOptions((tmp_path,), Config()))
+    found = sorted((f.path, f.line, f.rule) for f in result.findings)
+    assert found == [("client.py", 2, "CA101"), ("errors.py", 1, "CA201"), ("retry.py", 4, "CA201")]
+    calls = [(i.path, i.line) for i in result.inventory if i.role == "call"]
+    assert calls == [("client.py", 2), ("worker.py", 4)]  # the wrapper's call site
+    assert result.files_parsed == 4  # all but the stub and other.py
+
+
 def test_weak_method_name_leans_on_project_context(tmp_path: Path) -> None:
     write(tmp_path, "transport.py", 'HEADER = "x-tts-access-token"\n')
     write(tmp_path, "worker.py", "def run(client, cid):\n    client.reject_cancellation(cid)\n")
