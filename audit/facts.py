@@ -9,7 +9,7 @@ walks each file, so nothing downstream reads or parses the project again.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
@@ -25,6 +25,16 @@ class FunctionFact:
     class_name: Optional[str]
     params: tuple[str, ...]  # parameter names, ``self`` included; ``**`` for **kwargs
     is_async: bool
+    # What every call must pass: the parameters without a default, after a method's
+    # ``self``; a keyword-only one is written ``*name``
+    required: tuple[str, ...] = ()
+
+    def unbound(self, positional: int, keywords: Collection[str] = ()) -> tuple[str, ...]:
+        """The required parameters a call with ``positional`` arguments and these
+        ``keywords`` leaves without a value (the call would raise TypeError)."""
+        plain = [name for name in self.required if not name.startswith("*")]
+        keyword_only = [name[1:] for name in self.required if name.startswith("*")]
+        return tuple(n for n in (*plain[positional:], *keyword_only) if n not in keywords)
 
 
 @dataclass(frozen=True)

@@ -293,6 +293,7 @@ class _Visitor(cst.CSTVisitor):
                 class_name,
                 _parameter_names(node.params),
                 node.asynchronous is not None,
+                _required_parameters(node, bound=class_name is not None),
             )
             self.functions.append((node, fact))
         frame = _Frame(name, method is not None, class_name)
@@ -548,6 +549,22 @@ def _parameter_names(params: cst.Parameters) -> tuple[str, ...]:
     if params.star_kwarg is not None:
         names.append("**")
     return tuple(names)
+
+
+def _required_parameters(node: cst.FunctionDef, bound: bool) -> tuple[str, ...]:
+    """The parameters a call must pass (no default), without a method's ``self`` or
+    ``cls``; keyword-only ones as ``*name``."""
+    params = node.params
+    positional = [*params.posonly_params, *params.params]
+    static = any(
+        isinstance(d.decorator, cst.Name) and d.decorator.value == "staticmethod"
+        for d in node.decorators
+    )
+    if bound and not static and positional:
+        positional = positional[1:]
+    required = [p.name.value for p in positional if p.default is None]
+    required.extend("*" + p.name.value for p in params.kwonly_params if p.default is None)
+    return tuple(required)
 
 
 def _short_code(node: cst.CSTNode) -> str:

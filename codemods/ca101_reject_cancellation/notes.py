@@ -24,6 +24,16 @@ def ship_by_hand(function: str) -> str:
     )
 
 
+def needs_more(method: str, unbound: tuple[str, ...], function: str) -> str:
+    """The client's method needs arguments the helper cannot pass."""
+    names = " and ".join(unbound)
+    return (
+        f"the client's {method}() also needs {names}, which {function}() cannot supply: "
+        "ship the order's packages here as the project's own shipping does (shipping "
+        f"rejects the request), or give {names} a default and run fix again"
+    )
+
+
 TRANSPORT_BY_HAND = (
     f"replace with {TRANSPORT_FUNCTION}(send, cancel_id=<cancel id>) where "
     "send(method, path, query, body) calls the API through this transport, "

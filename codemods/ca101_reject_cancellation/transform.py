@@ -67,6 +67,23 @@ class RejectToShip(AuditCodemod):
         facts = self.settings.facts
         return facts.client_ready(is_async) if facts.functions else True
 
+    def helper_cannot_call(self, is_async: bool) -> str:
+        """Why the helper's calls of the client's methods would fail, or "": it passes
+        Get Order Detail a list of order ids, and Ship Package a package id with the
+        options the project's own shipping passes."""
+        facts = self.settings.facts
+        detail = facts.method("order_detail", is_async)
+        ship = facts.method("ship_package", is_async)
+        if detail is None or ship is None:
+            return ""
+        ship_keywords = self.settings.ship_options.keywords
+        for fact, keywords in ((detail, ()), (ship, ship_keywords)):
+            unbound = fact.unbound(1, keywords)
+            if unbound:
+                function = ASYNC_FUNCTION if is_async else HELPER_FUNCTION
+                return notes.needs_more(fact.name, unbound, function)
+        return ""
+
     @property
     def search_by_cancel_id(self) -> bool:
         """The project's Search Cancellations can filter by ``cancel_ids``."""
@@ -158,6 +175,10 @@ class RejectToShip(AuditCodemod):
         function = ASYNC_FUNCTION if awaited else HELPER_FUNCTION
         if not isinstance(func, cst.Attribute) or value is None or not self.client_ready(awaited):
             self.note_manual(original, notes.ship_by_hand(function))
+            return updated
+        cannot = self.helper_cannot_call(awaited)
+        if cannot:
+            self.note_manual(original, cannot)
             return updated
         self._import(function)
         self.changes += 1

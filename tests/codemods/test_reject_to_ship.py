@@ -17,6 +17,7 @@ from audit.markets import Markets
 from codemods.base import FixSettings
 from codemods.ca101_reject_cancellation import RejectToShip
 from codemods.helper_module import HelperImport
+from codemods.ship_options import ShipOptions
 
 
 def apply(source: str, **kwargs: object) -> tuple[str, RejectToShip]:
@@ -298,3 +299,55 @@ def test_mixed_markets_fallback_wraps_a_long_call_like_a_formatter() -> None:
     assert max(len(line) for line in code.splitlines()) <= 100
     again, second = apply(code, settings=FixSettings(markets=Markets(("US", "UK"))))
     assert again == code and second.changes == 0
+
+
+def _client(ship_required: tuple[str, ...]) -> ProjectFacts:
+    """A client with Get Order Detail and a Ship Package that requires ``ship_required``
+    (besides the package, order or whatever it takes first)."""
+    return ProjectFacts(
+        (
+            FunctionFact(
+                "get_order_detail", "order_detail", "c.py", 1, "Client", ("self", "ids"), False,
+                ("ids",),
+            ),
+            FunctionFact(
+                "ship_package", "ship_package", "c.py", 5, "Client",
+                ("self", "order", *(name.lstrip("*") for name in ship_required)), False,
+                ("order", *ship_required),
+            ),
+        )
+    )  # fmt: skip
+
+
+SHIP_CALL = 'def run(client, c):\n    client.reject_cancellation(c["cancel_id"])\n'
+
+
+def test_a_ship_method_needing_more_than_the_package_is_left_to_a_person() -> None:
+    # seen in real code: ship_package(order, *, shipping_provider, tracking_number); the
+    # helper's ship_package(package_id) would raise TypeError at run time
+    settings = FixSettings(facts=_client(("*shipping_provider", "*tracking_number")))
+    code, codemod = apply(SHIP_CALL, settings=settings)
+    assert code == SHIP_CALL
+    [note] = codemod.manual
+    assert "ship_package() also needs shipping_provider and tracking_number" in note.message
+
+
+def test_a_required_ship_option_the_project_always_passes_is_passed_too() -> None:
+    settings = FixSettings(
+        facts=_client(("*handover_method",)),
+        ship_options=ShipOptions(keywords={"handover_method": '"DROP_OFF"'}),
+    )
+    code, codemod = apply(SHIP_CALL, settings=settings)
+    assert code.endswith(
+        '    ship_to_reject(\n        client,\n        order_id=c["order_id"],\n'
+        '        handover_method="DROP_OFF",\n    )\n'
+    )
+    assert codemod.manual == []
+
+
+def test_unbound_parameters() -> None:
+    fact = FunctionFact("f", "ship_package", "c.py", 1, None, (), False, ("a", "b", "*k"))
+    assert fact.unbound(1) == ("b", "k")
+    assert fact.unbound(2, {"k"}) == ()
+    assert fact.unbound(1, {"b", "k"}) == ()
+    assert FunctionFact("f", "ship_package", "c.py", 1, None, (), False).unbound(1) == ()

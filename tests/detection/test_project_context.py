@@ -132,3 +132,26 @@ def test_changed_files_still_see_context_and_constants_of_unchanged_ones(tmp_pat
         ("worker.py", "CA201"),
     ]
     assert result.files_scanned == 1
+
+
+def test_a_client_method_says_what_every_call_of_it_must_pass(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "client.py",
+        "BASE = 'https://open-api.tiktokglobalshop.com'\n\n"
+        "class Client:\n"
+        "    def ship_package(self, order, *, shipping_provider, tracking_number, note=''):\n"
+        "        return self.post(BASE + '/fulfillment/202309/packages/ship', order)\n\n"
+        "    def get_order_detail(self, ids, version='202309'):\n"
+        "        return self.get(BASE + f'/order/{version}/orders', ids)\n\n"
+        "    @staticmethod\n"
+        "    def search_cancellations(shop, body=None):\n"
+        "        return shop.post(BASE + '/return_refund/202309/cancellations/search', body)\n",
+    )
+    facts = scan(ScanOptions((tmp_path,), Config())).facts
+    required = {f.name: f.required for f in facts.functions}
+    assert required == {
+        "ship_package": ("order", "*shipping_provider", "*tracking_number"),
+        "get_order_detail": ("ids",),
+        "search_cancellations": ("shop",),  # a static method has no self to leave out
+    }
