@@ -11,6 +11,7 @@ where the scan found them, whatever the working directory.
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import difflib
 import functools
@@ -194,12 +195,42 @@ def _helper_dir(path: Path) -> Path:
     return _package_root(path) or path.parent
 
 
-def _helper_import(file: Path) -> HelperImport:
+def _helper_import(file: Path, text: str) -> HelperImport:
     root = _package_root(file)
     if root is None:
-        return HelperImport(HELPER_MODULE)
+        prefix = _namespace_of(file, text)
+        return HelperImport(f"{prefix}.{HELPER_MODULE}" if prefix else HELPER_MODULE)
     depth = len(file.parent.relative_to(root).parts)
     return HelperImport(HELPER_MODULE, relative=depth + 1)
+
+
+def _namespace_of(file: Path, text: str) -> str:
+    """The dotted name the file's folder is imported by, when it is a namespace package
+    (no ``__init__.py``): ``app`` for ``app/jobs.py`` importing ``from app.client import
+    Client``. The helper beside it must be imported the same way; "" when the file does
+    not import a sibling so (it runs with its folder on ``sys.path``)."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return ""
+    folders = file.parent.parts
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            dotted = [[*node.module.split("."), alias.name] for alias in node.names]
+            dotted.append(node.module.split("."))
+        elif isinstance(node, ast.Import):
+            dotted = [alias.name.split(".") for alias in node.names]
+        else:
+            continue
+        for parts in dotted:
+            *package, sibling = parts
+            if (
+                package
+                and tuple(package) == folders[len(folders) - len(package) :]
+                and (is_file(file.parent / f"{sibling}.py") or exists(file.parent / sibling))
+            ):
+                return ".".join(package)
+    return ""
 
 
 def client_methods(facts: ProjectFacts) -> ClientMethods:
@@ -411,7 +442,7 @@ def _fix_file(
         return fix
     settings = project.settings(rel)
     names = _module_names(path)
-    helper = _helper_import(path)
+    helper = _helper_import(path, text)
     try:
         module = cst.parse_module(text)
         live = map_findings(targets, original, text)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -71,6 +73,33 @@ def test_write_applies_keeps_mode_and_is_idempotent(project: Path) -> None:
     assert "def ship_to_reject(" in helper and "client.get_order_detail(" in helper
     assert invoke("bridge", "--check") == (0, invoke("bridge", "--check")[1])
     assert "Would fix 0 finding(s)" in invoke("bridge", "--check")[1]
+
+
+@pytest.mark.parametrize(
+    "worker_import, expected",
+    [
+        ("from bridge.client import ShopClient", "from bridge.ship_to_reject import"),
+        ("import bridge.client", "from bridge.ship_to_reject import"),
+        ("from client import ShopClient", "from ship_to_reject import"),  # run from bridge/
+    ],
+)
+def test_a_namespace_package_imports_the_helper_as_it_imports_its_siblings(
+    project: Path, worker_import: str, expected: str
+) -> None:
+    """No ``__init__.py``: the folder is imported by name (``bridge.client``), so the
+    helper beside the file must be too, or the rewritten module fails to import."""
+    package = project / "bridge"
+    (package / "__init__.py").unlink()
+    worker = package / "worker.py"
+    worker.write_text(worker_import + "\n" + WORKER, encoding="utf-8")
+    code, output = invoke("bridge", "--write")
+    assert code == 0, output
+    assert expected in worker.read_text(encoding="utf-8")
+    if worker_import.startswith(("from bridge", "import bridge")):
+        run = subprocess.run(
+            [sys.executable, "-c", "import bridge.worker"], cwd=project, capture_output=True
+        )
+        assert run.returncode == 0, run.stderr.decode()
 
 
 def test_check_reports_without_a_diff(project: Path) -> None:
