@@ -37,15 +37,22 @@ def read_each(
     judge: Callable[[bytes], tuple[T, bool]],
     hashed: Optional[Callable[[SourceFile, bytes], str]] = None,
 ) -> Iterator[FileRead[T]]:
-    """Each of ``files`` read and judged, in the order given. ``judge`` says what a
-    file's bytes mean and whether to keep them; ``hashed`` (the cache's) gives each
-    file's content hash while its bytes are at hand."""
+    """Each of ``files`` read and judged (``read_one``), in the order given."""
     for file in files:
-        try:
-            data = read_bytes(file.path)
-        except SourceError as exc:
-            yield FileRead(file, error=str(exc))
-            continue
-        verdict, keep = judge(data)
-        digest = hashed(file, data) if hashed is not None else ""
-        yield FileRead(file, verdict, data if keep else None, digest)
+        yield read_one(file, judge, hashed)
+
+
+def read_one(
+    file: SourceFile,
+    judge: Callable[[bytes], tuple[T, bool]],
+    hashed: Optional[Callable[[SourceFile, bytes], str]] = None,
+) -> FileRead[T]:
+    """The file read and judged: ``judge`` says what its bytes mean and whether to keep
+    them; ``hashed`` (the cache's) gives its content hash while the bytes are at hand."""
+    try:
+        data = read_bytes(file.path)
+    except SourceError as exc:
+        return FileRead(file, error=str(exc))
+    verdict, keep = judge(data)
+    digest = hashed(file, data) if hashed is not None else ""
+    return FileRead(file, verdict, data if keep else None, digest)

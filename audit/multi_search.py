@@ -53,8 +53,7 @@ Places = list[tuple[int, int]]
 
 def each_place(needles: Sequence[bytes], automaton: bool = True) -> Callable[[bytes], Places]:
     """A search for every occurrence of every needle, overlaps included: ``(index of the
-    needle, where it starts)``, in no particular order. With the automaton it is one pass
-    that releases the GIL, so files can be searched on several threads at once."""
+    needle, where it starts)``, in no particular order: one pass with the automaton."""
     kept = [n for n in needles if n]
     if len(kept) != len(needles):
         raise ValueError("an empty needle is found everywhere")

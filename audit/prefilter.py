@@ -130,8 +130,8 @@ class Prefilter:
         return self.survey(data)[1]
 
     def survey(self, data: bytes) -> tuple[bool, dict[str, Union[str, int]]]:
-        """Whether the file is a candidate, and the constants it defines, from one pass
-        over its bytes (which releases the GIL: the read phase runs it on threads)."""
+        """Whether the file is a candidate, and the constants it defines, from one
+        automaton pass over its bytes."""
         candidate = False
         value_at: list[int] = []
         for index, start in self.places(data):

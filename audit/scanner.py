@@ -28,7 +28,7 @@ from audit.discovery import (
     project_root,
 )
 from audit.facts import merge_facts
-from audit.file_reads import read_each
+from audit.file_reads import read_one
 from audit.findings import (
     CONFIDENCE_RANK,
     FileError,
@@ -297,7 +297,7 @@ class _ReadVerdict:
 
     constants: dict[str, Union[str, int]]
     binary: bool = False
-    has_context: bool = False  # only a candidate's is asked, and candidates are not kept
+    has_context: bool = False  # asked of candidates only, which the cache does not keep
 
 
 def _read_phase(
@@ -315,28 +315,18 @@ def _read_phase(
     key = prefilter.key() if cache is not None else ""
     if cache is not None:
         cache.prefetch(files, "read", key)
-    # What the cache knows is taken in file order with what is read, so that a constant
-    # defined twice keeps the same (last) value either way.
-    known: dict[int, _ReadVerdict] = {}
-    unknown: list[SourceFile] = []
-    for index, file in enumerate(files):
-        verdict = cache.known(file, "read", key) if cache is not None else None
-        if verdict is not None:
-            known[index] = verdict
-        else:
-            unknown.append(file)
+    judge = _judge_bytes(prefilter)
     hashed = cache.hashed if cache is not None else None
-    reads = iter(read_each(unknown, _judge_bytes(prefilter), hashed))
-    for index, file in enumerate(files):
-        remembered = known.get(index)
-        if remembered is not None:
-            constants.update(remembered.constants)
-            if remembered.binary:
+    for file in files:
+        known: Optional[_ReadVerdict] = cache.known(file, "read", key) if cache else None
+        if known is not None:
+            constants.update(known.constants)
+            if known.binary:
                 skipped.append(Skipped(file.rel, "binary file"))
             else:
                 others.append(file)
             continue
-        read = next(reads)
+        read = read_one(file, judge, hashed)
         if read.verdict is None:
             errors.append(FileError(file.rel, read.error))
             continue
@@ -347,7 +337,7 @@ def _read_phase(
             constants.update(read.verdict.constants)
             if read.data is not None:
                 candidates.append(Candidate(file, read.data, read.verdict.has_context))
-                continue
+                continue  # a candidate is parsed next: its verdict is the parse's
             others.append(file)
         if cache is not None:
             cache.put("read", read.digest, key, read.verdict)
@@ -356,7 +346,7 @@ def _read_phase(
 
 def _judge_bytes(prefilter: Prefilter) -> Callable[[bytes], tuple[_ReadVerdict, bool]]:
     """The read phase's verdict on a file's bytes, and whether to keep them (a
-    candidate's are parsed next). Runs on the reading threads."""
+    candidate's are parsed next)."""
 
     def judge(data: bytes) -> tuple[_ReadVerdict, bool]:
         if looks_binary(data):
