@@ -67,18 +67,22 @@ class RejectToShip(AuditCodemod):
         facts = self.settings.facts
         return facts.client_ready(is_async) if facts.functions else True
 
-    def helper_cannot_call(self, is_async: bool) -> str:
+    def helper_cannot_call(self, is_async: bool, by_cancel_id: bool) -> str:
         """Why the helper's calls of the client's methods would fail, or "": it passes
-        Get Order Detail a list of order ids, and Ship Package a package id with the
-        options the project's own shipping passes."""
+        Search Cancellations ``cancel_ids`` alone (``by_cancel_id``), Get Order Detail a
+        list of order ids, and Ship Package a package id with the options the project's
+        own shipping passes."""
         facts = self.settings.facts
         detail = facts.method("order_detail", is_async)
         ship = facts.method("ship_package", is_async)
         if detail is None or ship is None:
             return ""
-        ship_keywords = self.settings.ship_options.keywords
-        for fact, keywords in ((detail, ()), (ship, ship_keywords)):
-            unbound = fact.unbound(1, keywords)
+        calls = [(detail, 1, ()), (ship, 1, tuple(self.settings.ship_options.keywords))]
+        search = facts.method("search_cancellations", is_async)
+        if by_cancel_id and search is not None:
+            calls.insert(0, (search, 0, ("cancel_ids",)))
+        for fact, positional, keywords in calls:
+            unbound = fact.unbound(positional, keywords)
             if unbound:
                 function = ASYNC_FUNCTION if is_async else HELPER_FUNCTION
                 return notes.needs_more(fact.name, unbound, function)
@@ -176,7 +180,7 @@ class RejectToShip(AuditCodemod):
         if not isinstance(func, cst.Attribute) or value is None or not self.client_ready(awaited):
             self.note_manual(original, notes.ship_by_hand(function))
             return updated
-        cannot = self.helper_cannot_call(awaited)
+        cannot = self.helper_cannot_call(awaited, by_cancel_id=keyword == "cancel_id")
         if cannot:
             self.note_manual(original, cannot)
             return updated

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 import sys
@@ -351,3 +352,23 @@ def test_unbound_parameters() -> None:
     assert fact.unbound(2, {"k"}) == ()
     assert fact.unbound(1, {"b", "k"}) == ()
     assert FunctionFact("f", "ship_package", "c.py", 1, None, (), False).unbound(1) == ()
+
+
+def test_a_search_that_needs_more_than_the_cancel_ids_is_left_to_a_person() -> None:
+    # no order at hand: the helper looks the order up with search_cancellations(cancel_ids=)
+    source = "def run(client, cid):\n    client.reject_cancellation(cid)\n"
+    facts = _client(())
+    search = FunctionFact(
+        "search_cancellations", "search_cancellations", "c.py", 9, "Client",
+        ("self", "cancel_ids", "shop_cipher"), False, ("cancel_ids", "shop_cipher"),
+    )  # fmt: skip
+    settings = FixSettings(facts=ProjectFacts((*facts.functions, search)))
+    code, codemod = apply(source, settings=settings)
+    assert code == source
+    [note] = codemod.manual
+    assert "search_cancellations() also needs shop_cipher" in note.message
+    # the same client with the shop cipher optional: rewritten through the search
+    optional = dataclasses.replace(search, required=("cancel_ids",))
+    settings = FixSettings(facts=ProjectFacts((*facts.functions, optional)))
+    code, codemod = apply(source, settings=settings)
+    assert "ship_to_reject(client, cancel_id=cid)" in code and codemod.manual == []
