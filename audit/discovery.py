@@ -409,9 +409,10 @@ def discover(paths: list[Path], options: DiscoveryOptions) -> Iterator[Discovere
             for item in _Walker(path, options, shared).walk():
                 if isinstance(item, SourceFile):
                     real = item.real or real_path(item.path)
-                    if str(real) in seen:
+                    key = str(real)
+                    if key in seen:
                         continue
-                    seen.add(str(real))
+                    seen.add(key)
                     if item.real is None:
                         item = dataclasses.replace(item, real=real)
                 yield item
@@ -421,6 +422,7 @@ def discover(paths: list[Path], options: DiscoveryOptions) -> Iterator[Discovere
             if not walker._reads(path.name):
                 yield Skipped(rel, "not a file cancel-audit reads (see README: languages)")
                 continue
-            if str(path.resolve()) not in seen:
-                seen.add(str(path.resolve()))
+            key = str(path.resolve())
+            if key not in seen:
+                seen.add(key)
                 yield from walker._file(path, rel)
